@@ -1,0 +1,589 @@
+//! OpenClaw-style configuration: reading it (JSON or JSON5), merging it with a
+//! catalog, and non-interactive onboarding.
+//!
+//! Design decisions:
+//! - Only the parts this provider owns are read: `agents.defaults.model`,
+//!   `agents.defaults.models`, and `models.providers.huggingface` (provider keys
+//!   that differ only in case collapse into it). References to other providers,
+//!   which a multi-provider configuration legitimately holds, are ignored; an
+//!   invalid `huggingface` reference is a `config` error naming the key.
+//! - Merging: configured entries come first and keep every field they set; the
+//!   catalog fills their gaps and its other models follow; aliases from
+//!   `agents.defaults.models` fill what is still unset. A suffixed reference is
+//!   its own entry, placed after its base model.
+
+use crate::catalog::{self, Cost, Modality, ModelInfo};
+use crate::error::{ErrorDetails, ProviderError};
+use crate::model_ref::{ModelRef, PROVIDER_ID};
+use serde_json::{Map, Value, json};
+
+/// The parts of a configuration this provider uses.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    /// `agents.defaults.model.primary`, normalised; `None` when unset or another provider's.
+    pub primary: Option<String>,
+    /// `agents.defaults.model.fallbacks` that are ours, normalised, in order.
+    pub fallbacks: Vec<String>,
+    /// `agents.defaults.models` keys that are ours (normalised) and their aliases, in order.
+    pub aliases: Vec<(String, String)>,
+    /// `models.providers.huggingface.models`, in order, ids unique.
+    pub models: Vec<ConfiguredModel>,
+    /// `models.providers.huggingface.baseUrl`, if set.
+    pub base_url: Option<String>,
+}
+
+/// A model entry a user configured; `None` fields are filled from the catalog.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfiguredModel {
+    /// Hub id, possibly with a route suffix.
+    pub id: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Alias.
+    pub alias: Option<String>,
+    /// Reasoning flag.
+    pub reasoning: Option<bool>,
+    /// Input modalities.
+    pub input: Option<Vec<Modality>>,
+    /// Context window.
+    pub context_window: Option<u32>,
+    /// Output limit.
+    pub max_tokens: Option<u32>,
+    /// Cost.
+    pub cost: Option<Cost>,
+    /// Every other field of the entry, as a JSON object text.
+    pub options: Option<String>,
+}
+
+fn config_error(why: impl Into<String>) -> ProviderError {
+    ProviderError::Config(ErrorDetails::msg(why))
+}
+
+/// Parses JSON or JSON5 text into a JSON value whose top level is an object.
+fn parse_document(text: &str) -> Result<Map<String, Value>, ProviderError> {
+    let value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(_) => json5::from_str(text)
+            .map_err(|e| config_error(format!("the configuration is neither JSON nor JSON5: {e}")))?,
+    };
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(config_error("the configuration must be an object")),
+    }
+}
+
+/// Walks `path` through nested objects; `Ok(None)` when a key is missing, an
+/// error when something on the way is not an object.
+fn object_at<'a>(root: &'a Map<String, Value>, path: &[&str]) -> Result<Option<&'a Map<String, Value>>, ProviderError> {
+    let mut current = root;
+    for (depth, key) in path.iter().enumerate() {
+        match current.get(*key) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::Object(map)) => current = map,
+            Some(_) => {
+                return Err(config_error(format!("`{}` must be an object", path[..=depth].join("."))));
+            }
+        }
+    }
+    Ok(Some(current))
+}
+
+fn optional_string(map: &Map<String, Value>, key: &str, at: &str) -> Result<Option<String>, ProviderError> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(_) => Err(config_error(format!("`{at}.{key}` must be a string"))),
+    }
+}
+
+/// Normalises one of our references; `Ok(None)` for another provider's.
+fn our_reference(text: &str, at: &str) -> Result<Option<String>, ProviderError> {
+    if ModelRef::is_foreign(text) {
+        return Ok(None);
+    }
+    ModelRef::parse(text)
+        .map(|r| Some(r.normalized()))
+        .map_err(|e| config_error(format!("`{at}`: {}", e.details().message)))
+}
+
+/// The provider objects under `models.providers` whose keys are `huggingface` in
+/// any case, the exact key first.
+fn provider_sections(root: &Map<String, Value>) -> Result<Vec<(&String, &Map<String, Value>)>, ProviderError> {
+    let Some(providers) = object_at(root, &["models", "providers"])? else {
+        return Ok(Vec::new());
+    };
+    let mut sections = Vec::new();
+    for (key, value) in providers {
+        if !key.trim().eq_ignore_ascii_case(PROVIDER_ID) {
+            continue;
+        }
+        match value {
+            Value::Object(section) => sections.push((key, section)),
+            Value::Null => {}
+            _ => return Err(config_error(format!("`models.providers.{key}` must be an object"))),
+        }
+    }
+    sections.sort_by_key(|(key, _)| key.as_str() != PROVIDER_ID);
+    Ok(sections)
+}
+
+impl Config {
+    /// Reads a configuration from JSON or JSON5 text.
+    pub fn parse(text: &str) -> Result<Self, ProviderError> {
+        let root = parse_document(text)?;
+        let mut config = Config::default();
+        if let Some(defaults) = object_at(&root, &["agents", "defaults"])? {
+            match defaults.get("model") {
+                None | Some(Value::Null) => {}
+                Some(Value::String(primary)) => {
+                    config.primary = our_reference(primary, "agents.defaults.model")?;
+                }
+                Some(Value::Object(model)) => {
+                    if let Some(primary) = optional_string(model, "primary", "agents.defaults.model")? {
+                        config.primary = our_reference(&primary, "agents.defaults.model.primary")?;
+                    }
+                    match model.get("fallbacks") {
+                        None | Some(Value::Null) => {}
+                        Some(Value::Array(items)) => {
+                            for (i, item) in items.iter().enumerate() {
+                                let at = format!("agents.defaults.model.fallbacks[{i}]");
+                                let Value::String(text) = item else {
+                                    return Err(config_error(format!("`{at}` must be a string")));
+                                };
+                                if let Some(reference) = our_reference(text, &at)? {
+                                    config.fallbacks.push(reference);
+                                }
+                            }
+                        }
+                        Some(_) => return Err(config_error("`agents.defaults.model.fallbacks` must be an array")),
+                    }
+                }
+                Some(_) => return Err(config_error("`agents.defaults.model` must be a string or an object")),
+            }
+            if let Some(models) = object_at(defaults, &["models"])
+                .map_err(|_| config_error("`agents.defaults.models` must be an object"))?
+            {
+                for (key, entry) in models {
+                    let at = format!("agents.defaults.models[{key:?}]");
+                    let Some(reference) = our_reference(key, &at)? else {
+                        continue;
+                    };
+                    let alias = match entry {
+                        Value::Object(entry) => optional_string(entry, "alias", &at)?,
+                        Value::Null => None,
+                        _ => return Err(config_error(format!("`{at}` must be an object"))),
+                    };
+                    if let Some(alias) = alias.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()) {
+                        config.aliases.push((reference, alias));
+                    }
+                }
+            }
+        }
+        for (key, section) in provider_sections(&root)? {
+            let at = format!("models.providers.{key}");
+            if config.base_url.is_none() {
+                config.base_url = optional_string(section, "baseUrl", &at)?;
+            }
+            let entries = match section.get("models") {
+                None | Some(Value::Null) => continue,
+                Some(Value::Array(entries)) => entries,
+                Some(_) => return Err(config_error(format!("`{at}.models` must be an array"))),
+            };
+            for (i, entry) in entries.iter().enumerate() {
+                let entry = ConfiguredModel::from_json(entry, &format!("{at}.models[{i}]"))?;
+                match config.models.iter_mut().find(|m| m.id == entry.id) {
+                    Some(existing) => existing.fill_gaps_from(entry),
+                    None => config.models.push(entry),
+                }
+            }
+        }
+        Ok(config)
+    }
+}
+
+impl ConfiguredModel {
+    fn from_json(value: &Value, at: &str) -> Result<Self, ProviderError> {
+        let Value::Object(map) = value else {
+            return Err(config_error(format!("`{at}` must be an object")));
+        };
+        let id = optional_string(map, "id", at)?
+            .ok_or_else(|| config_error(format!("`{at}.id` is missing")))?;
+        let reference = ModelRef::parse(&id)
+            .map_err(|e| config_error(format!("`{at}.id`: {}", e.details().message)))?;
+        let number = |key: &str| -> Result<Option<u32>, ProviderError> {
+            match map.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(value) => value
+                    .as_u64()
+                    .filter(|&n| n > 0)
+                    .map(|n| Some(n.min(u64::from(u32::MAX)) as u32))
+                    .ok_or_else(|| config_error(format!("`{at}.{key}` must be a positive integer"))),
+            }
+        };
+        let input = match map.get("input") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(items)) => Some(
+                items
+                    .iter()
+                    .map(|item| match item.as_str() {
+                        Some("text") => Ok(Modality::Text),
+                        Some("image") => Ok(Modality::Image),
+                        _ => Err(config_error(format!("`{at}.input` holds only \"text\" and \"image\""))),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            Some(_) => return Err(config_error(format!("`{at}.input` must be an array"))),
+        };
+        let cost = match map.get("cost") {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(cost)) => {
+                let price = |key: &str| -> Result<f64, ProviderError> {
+                    match cost.get(key) {
+                        None | Some(Value::Null) => Ok(0.0),
+                        Some(value) => value
+                            .as_f64()
+                            .filter(|v| v.is_finite() && *v >= 0.0)
+                            .ok_or_else(|| config_error(format!("`{at}.cost.{key}` must be a non-negative number"))),
+                    }
+                };
+                Some(Cost {
+                    input: price("input")?,
+                    output: price("output")?,
+                    cache_read: price("cacheRead")?,
+                    cache_write: price("cacheWrite")?,
+                })
+            }
+            Some(_) => return Err(config_error(format!("`{at}.cost` must be an object"))),
+        };
+        let reasoning = match map.get("reasoning") {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(flag)) => Some(*flag),
+            Some(_) => return Err(config_error(format!("`{at}.reasoning` must be true or false"))),
+        };
+        const KNOWN: &[&str] = &["id", "name", "alias", "reasoning", "input", "contextWindow", "maxTokens", "cost"];
+        let options: Map<String, Value> = map
+            .iter()
+            .filter(|(key, _)| !KNOWN.contains(&key.as_str()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        Ok(Self {
+            id: reference.wire_model(),
+            name: optional_string(map, "name", at)?,
+            alias: optional_string(map, "alias", at)?,
+            reasoning,
+            input,
+            context_window: number("contextWindow")?,
+            max_tokens: number("maxTokens")?,
+            cost,
+            options: (!options.is_empty()).then(|| Value::Object(options).to_string()),
+        })
+    }
+
+    /// Takes from `later` only what this entry leaves unset.
+    fn fill_gaps_from(&mut self, later: ConfiguredModel) {
+        self.name = self.name.take().or(later.name);
+        self.alias = self.alias.take().or(later.alias);
+        self.reasoning = self.reasoning.or(later.reasoning);
+        self.input = self.input.take().or(later.input);
+        self.context_window = self.context_window.or(later.context_window);
+        self.max_tokens = self.max_tokens.or(later.max_tokens);
+        self.cost = self.cost.or(later.cost);
+        self.options = self.options.take().or(later.options);
+    }
+
+    /// The configured fields laid over `base`.
+    fn apply_to(&self, mut base: ModelInfo) -> ModelInfo {
+        base.id = self.id.clone();
+        if let Some(name) = &self.name {
+            base.name = name.clone();
+        }
+        base.alias = self.alias.clone().or(base.alias);
+        if let Some(reasoning) = self.reasoning {
+            base.reasoning = reasoning;
+        }
+        if let Some(input) = &self.input {
+            base.input = input.clone();
+        }
+        if let Some(context_window) = self.context_window {
+            base.context_window = context_window;
+            base.defaulted.context_window = false;
+        }
+        if let Some(max_tokens) = self.max_tokens {
+            base.max_tokens = max_tokens;
+            base.defaulted.max_tokens = false;
+        }
+        if let Some(cost) = self.cost {
+            base.cost = cost;
+            base.defaulted.cost = false;
+        }
+        base.options = self.options.clone().or(base.options);
+        base
+    }
+}
+
+/// The id without its route suffix.
+fn base_id(id: &str) -> &str {
+    match id.rsplit_once('/') {
+        Some((org, name)) => &id[..org.len() + 1 + name.split(':').next().unwrap_or(name).len()],
+        None => id,
+    }
+}
+
+/// A catalog entry for `id`, from `catalog` (exact, else its base model) or derived.
+fn entry_for(id: &str, catalog: &[ModelInfo]) -> ModelInfo {
+    catalog
+        .iter()
+        .find(|m| m.id == id)
+        .or_else(|| catalog.iter().find(|m| m.id == base_id(id)))
+        .cloned()
+        .map(|mut m| {
+            m.id = id.to_owned();
+            m
+        })
+        .unwrap_or_else(|| ModelInfo::with_defaults(id, catalog::derive_name(base_id(id), None)))
+}
+
+/// Inserts `model` after the last entry of its base model, or at the end.
+fn insert_near_base(models: &mut Vec<ModelInfo>, model: ModelInfo) {
+    let base = base_id(&model.id).to_owned();
+    let position = models.iter().rposition(|m| base_id(&m.id) == base);
+    match position {
+        Some(index) => models.insert(index + 1, model),
+        None => models.push(model),
+    }
+}
+
+/// Lays a configuration over a catalog (discovered or built-in).
+pub fn merge(catalog: &[ModelInfo], config: &Config) -> Vec<ModelInfo> {
+    let mut models: Vec<ModelInfo> = config
+        .models
+        .iter()
+        .map(|entry| entry.apply_to(entry_for(&entry.id, catalog)))
+        .collect();
+    for model in catalog {
+        if !models.iter().any(|m| m.id == model.id) {
+            models.push(model.clone());
+        }
+    }
+    for (reference, alias) in &config.aliases {
+        let Ok(parsed) = ModelRef::parse(reference) else {
+            continue;
+        };
+        let id = parsed.wire_model();
+        match models.iter_mut().find(|m| m.id == id) {
+            Some(model) => {
+                model.alias.get_or_insert_with(|| alias.clone());
+            }
+            None => {
+                let mut model = entry_for(&id, catalog);
+                model.alias = Some(alias.clone());
+                insert_near_base(&mut models, model);
+            }
+        }
+    }
+    models
+}
+
+/// The JSON entry onboarding writes for a catalog model.
+fn model_entry_json(model: &ModelInfo) -> Value {
+    let input: Vec<&str> = model.input.iter().map(|m| m.as_str()).collect();
+    json!({
+        "id": model.id,
+        "name": model.name,
+        "reasoning": model.reasoning,
+        "input": input,
+        "contextWindow": model.context_window,
+        "maxTokens": model.max_tokens,
+        "cost": {
+            "input": model.cost.input,
+            "output": model.cost.output,
+            "cacheRead": model.cost.cache_read,
+            "cacheWrite": model.cost.cache_write,
+        },
+    })
+}
+
+/// An entry's id as a wire model id (`org/model[:route]`), for duplicate checks.
+fn entry_id(entry: &Value) -> Option<String> {
+    let id = entry.get("id")?.as_str()?;
+    Some(ModelRef::parse(id).map(|r| r.wire_model()).unwrap_or_else(|_| id.to_owned()))
+}
+
+fn object_entry<'a>(map: &'a mut Map<String, Value>, key: &str, at: &str) -> Result<&'a mut Map<String, Value>, ProviderError> {
+    let value = map.entry(key.to_owned()).or_insert_with(|| Value::Object(Map::new()));
+    if value.is_null() {
+        *value = Value::Object(Map::new());
+    }
+    value
+        .as_object_mut()
+        .ok_or_else(|| config_error(format!("`{at}` must be an object")))
+}
+
+/// Non-interactive onboarding: returns the configuration (pretty JSON) with the
+/// provider section written. With a token, the primary model is set to the
+/// default model only when no primary is set. Aliases, fallbacks and every
+/// existing entry are kept; catalog models not yet present are appended; provider
+/// keys differing only in case collapse into `huggingface`.
+pub fn onboard(existing: Option<&str>, catalog: &[ModelInfo], has_token: bool) -> Result<String, ProviderError> {
+    let mut root = match existing.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => parse_document(text)?,
+        None => Map::new(),
+    };
+    // Validate everything we would otherwise read later.
+    Config::parse(&Value::Object(root.clone()).to_string())?;
+
+    if has_token {
+        let defaults = object_entry(object_entry(&mut root, "agents", "agents")?, "defaults", "agents.defaults")?;
+        let has_primary = match defaults.get("model") {
+            Some(Value::String(primary)) => !primary.trim().is_empty(),
+            Some(Value::Object(model)) => model
+                .get("primary")
+                .and_then(Value::as_str)
+                .is_some_and(|p| !p.trim().is_empty()),
+            _ => false,
+        };
+        if !has_primary {
+            let model = object_entry(defaults, "model", "agents.defaults.model")?;
+            model.insert("primary".into(), Value::String(catalog::DEFAULT_MODEL_REF.into()));
+        }
+    }
+
+    let providers = object_entry(object_entry(&mut root, "models", "models")?, "providers", "models.providers")?;
+    let keys: Vec<String> = providers
+        .keys()
+        .filter(|k| k.trim().eq_ignore_ascii_case(PROVIDER_ID))
+        .cloned()
+        .collect();
+    let mut ordered: Vec<String> = keys.iter().filter(|k| *k == PROVIDER_ID).cloned().collect();
+    ordered.extend(keys.iter().filter(|k| *k != PROVIDER_ID).cloned());
+    let mut section = Map::new();
+    let mut entries: Vec<Value> = Vec::new();
+    for key in ordered {
+        let Some(Value::Object(other)) = providers.shift_remove(&key) else {
+            continue;
+        };
+        for (field, value) in other {
+            if field == "models" {
+                for entry in value.as_array().into_iter().flatten() {
+                    let id = entry_id(entry);
+                    if !entries.iter().any(|e| entry_id(e) == id) {
+                        entries.push(entry.clone());
+                    }
+                }
+            } else {
+                section.entry(field).or_insert(value);
+            }
+        }
+    }
+    let present: Vec<Option<String>> = entries.iter().map(entry_id).collect();
+    for model in catalog {
+        if !present.contains(&Some(model.id.clone())) {
+            entries.push(model_entry_json(model));
+        }
+    }
+    section.insert("models".into(), Value::Array(entries));
+    providers.insert(PROVIDER_ID.into(), Value::Object(section));
+    serde_json::to_string_pretty(&Value::Object(root))
+        .map_err(|e| config_error(format!("could not write the configuration: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PRODUCT_EXAMPLE: &str = r#"{
+      // JSON5, as in the product document
+      agents: { defaults: {
+        model: { primary: "huggingface/deepseek-ai/DeepSeek-R1",
+                 fallbacks: ["huggingface/Qwen/Qwen3-8B", "openai/gpt-4o/x"] },
+        models: { "huggingface/deepseek-ai/DeepSeek-R1": { alias: "DeepSeek R1 (fast)" },
+                  "huggingface/Qwen/Qwen3-8B:cheapest": { alias: "Qwen3 8B (cheap)" },
+                  "anthropic/claude/x": { alias: "not ours" } },
+      } },
+      models: { providers: {
+        huggingface: { models: [ { id: "Qwen/Qwen3-32B", name: "My Qwen", temperature: 0.2 } ] },
+        HuggingFace: { baseUrl: "http://127.0.0.1:9/v1",
+                       models: [ { id: "Qwen/Qwen3-32B", alias: "Q32", contextWindow: 32768 },
+                                 { id: "acme/custom", maxTokens: 100 } ] },
+      } },
+    }"#;
+
+    #[test]
+    fn reads_json5_and_keeps_only_our_references() {
+        let config = Config::parse(PRODUCT_EXAMPLE).unwrap();
+        assert_eq!(config.primary.as_deref(), Some("huggingface/deepseek-ai/DeepSeek-R1"));
+        assert_eq!(config.fallbacks, ["huggingface/Qwen/Qwen3-8B"]);
+        assert_eq!(config.aliases.len(), 2);
+        assert_eq!(config.aliases[1].0, "huggingface/Qwen/Qwen3-8B:cheapest");
+        assert_eq!(config.base_url.as_deref(), Some("http://127.0.0.1:9/v1"));
+        assert_eq!(config.models.len(), 2, "case-collapsed provider keys, ids unique");
+        let qwen = &config.models[0];
+        assert_eq!(qwen.name.as_deref(), Some("My Qwen"));
+        assert_eq!(qwen.alias.as_deref(), Some("Q32"), "later sources fill gaps");
+        assert_eq!(qwen.context_window, Some(32768));
+        assert_eq!(qwen.options.as_deref(), Some(r#"{"temperature":0.2}"#));
+    }
+
+    #[test]
+    fn merge_puts_configured_entries_first_and_suffixed_aliases_near_their_base() {
+        let config = Config::parse(PRODUCT_EXAMPLE).unwrap();
+        let models = merge(&catalog::builtin(), &config);
+        let ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(&ids[..3], ["Qwen/Qwen3-32B", "acme/custom", "deepseek-ai/DeepSeek-R1"]);
+        assert_eq!(models.len(), 13);
+        let qwen32 = &models[0];
+        assert_eq!((qwen32.name.as_str(), qwen32.alias.as_deref()), ("My Qwen", Some("Q32")));
+        assert_eq!(qwen32.context_window, 32768);
+        assert!(qwen32.defaulted.max_tokens && !qwen32.defaulted.context_window);
+        let custom = &models[1];
+        assert_eq!((custom.name.as_str(), custom.max_tokens), ("Custom", 100));
+        assert_eq!(models[2].alias.as_deref(), Some("DeepSeek R1 (fast)"));
+        let base = ids.iter().position(|id| *id == "Qwen/Qwen3-8B").unwrap();
+        assert_eq!(ids[base + 1], "Qwen/Qwen3-8B:cheapest");
+        assert_eq!(models[base + 1].alias.as_deref(), Some("Qwen3 8B (cheap)"));
+        assert_eq!(models[base + 1].name, "Qwen3 8B");
+        assert_eq!(models[base].alias, None);
+    }
+
+    #[test]
+    fn invalid_configurations_are_typed_errors_naming_the_key() {
+        let cases = [
+            ("[1]", "must be an object"),
+            ("{agents: {defaults: {model: {primary: \"huggingface/\"}}}}", "agents.defaults.model.primary"),
+            ("{agents: {defaults: {model: {fallbacks: \"x\"}}}}", "fallbacks"),
+            ("{models: {providers: {huggingface: {models: [{name: \"x\"}]}}}}", ".id` is missing"),
+            ("{models: {providers: {huggingface: {models: [{id: \"a/b\", maxTokens: -1}]}}}}", "maxTokens"),
+            ("{not json", "neither JSON nor JSON5"),
+        ];
+        for (text, needle) in cases {
+            let error = Config::parse(text).expect_err(text);
+            assert_eq!(error.kind(), "config");
+            assert!(error.details().message.contains(needle), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn onboarding_sets_primary_only_when_unset_and_keeps_entries() {
+        let catalog = catalog::builtin();
+        let fresh: Value = serde_json::from_str(&onboard(None, &catalog, true).unwrap()).unwrap();
+        assert_eq!(fresh["agents"]["defaults"]["model"]["primary"], catalog::DEFAULT_MODEL_REF);
+        assert_eq!(fresh["models"]["providers"]["huggingface"]["models"].as_array().unwrap().len(), 11);
+
+        let existing = r#"{agents:{defaults:{model:{primary:"huggingface/Qwen/Qwen3-8B",fallbacks:["huggingface/openai/gpt-oss-120b"]},
+            models:{"huggingface/Qwen/Qwen3-8B":{alias:"Q"}}}},
+            models:{providers:{HUGGINGFACE:{models:[{id:"Qwen/Qwen3-8B",name:"Mine",custom:true}]}}}}"#;
+        let updated: Value = serde_json::from_str(&onboard(Some(existing), &catalog, true).unwrap()).unwrap();
+        let defaults = &updated["agents"]["defaults"];
+        assert_eq!(defaults["model"]["primary"], "huggingface/Qwen/Qwen3-8B");
+        assert_eq!(defaults["model"]["fallbacks"][0], "huggingface/openai/gpt-oss-120b");
+        assert_eq!(defaults["models"]["huggingface/Qwen/Qwen3-8B"]["alias"], "Q");
+        let providers = updated["models"]["providers"].as_object().unwrap();
+        assert_eq!(providers.keys().collect::<Vec<_>>(), ["huggingface"]);
+        let entries = providers["huggingface"]["models"].as_array().unwrap();
+        assert_eq!(entries.len(), 11);
+        assert_eq!(entries[0], json!({"id":"Qwen/Qwen3-8B","name":"Mine","custom":true}));
+
+        let no_token: Value = serde_json::from_str(&onboard(Some("{}"), &catalog, false).unwrap()).unwrap();
+        assert!(no_token.get("agents").is_none());
+    }
+}

@@ -1,0 +1,316 @@
+//! Discovery through `GET {base}/models`: the request, the projection of the body
+//! onto [`ModelInfo`]s, and the advisory/strict fallback rule.
+//!
+//! The projection follows OpenClaw (catalog wins for known ids, minimum live
+//! context length, tools flag from live routes) and goes beyond it by keeping
+//! every route with its metadata.
+
+use crate::catalog::{self, Modality, ModelInfo, Pricing, RouteInfo};
+use crate::error::{ErrorDetails, ProviderError};
+use crate::http::{HttpRequest, Method, Settings};
+use serde::Deserialize;
+use std::collections::HashSet;
+
+/// Largest discovery body read; past it the read stops with `response-too-large`.
+pub const MAX_DISCOVERY_BYTES: usize = 4 * 1024 * 1024;
+
+/// Lower-cased id fragments that mark a reasoning model.
+const REASONING_MARKERS: &[&str] = &["r1", "reason", "thinking", "reasoner", "grok", "qwq"];
+
+/// How discovery failures are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiscoveryMode {
+    /// Any failure, or zero models, falls back to the built-in catalog with a warning.
+    Advisory,
+    /// A failure is returned as the error.
+    Strict,
+}
+
+/// Where a model list came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogSource {
+    /// The router's `/models`.
+    Discovered,
+    /// The built-in catalog.
+    Builtin,
+}
+
+/// The result of discovery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discovery {
+    /// The models, in order.
+    pub models: Vec<ModelInfo>,
+    /// Where they came from.
+    pub source: CatalogSource,
+    /// In advisory mode, why discovery fell back to the built-in catalog.
+    pub warning: Option<ProviderError>,
+}
+
+/// The discovery request, or `None` when there is no token (nothing is sent then).
+pub fn discovery_request(settings: &Settings) -> Option<HttpRequest> {
+    let token = settings.token.as_ref()?;
+    Some(HttpRequest::to_router(
+        settings,
+        Method::Get,
+        settings.endpoint("models"),
+        token,
+        "application/json",
+    ))
+}
+
+/// Applies the mode to the outcome of fetching and projecting `/models`.
+pub fn settle(outcome: Result<Vec<ModelInfo>, ProviderError>, mode: DiscoveryMode) -> Result<Discovery, ProviderError> {
+    match (outcome, mode) {
+        (Ok(models), DiscoveryMode::Strict) => Ok(Discovery {
+            models,
+            source: CatalogSource::Discovered,
+            warning: None,
+        }),
+        (Ok(models), DiscoveryMode::Advisory) if !models.is_empty() => Ok(Discovery {
+            models,
+            source: CatalogSource::Discovered,
+            warning: None,
+        }),
+        (Ok(_), DiscoveryMode::Advisory) => Ok(builtin_with_warning(ProviderError::MalformedResponse(
+            ErrorDetails::msg("discovery returned no models"),
+        ))),
+        (Err(error), DiscoveryMode::Advisory) => Ok(builtin_with_warning(error)),
+        (Err(error), DiscoveryMode::Strict) => Err(error),
+    }
+}
+
+/// The built-in catalog, used without a token.
+pub fn builtin_discovery() -> Discovery {
+    Discovery {
+        models: catalog::builtin(),
+        source: CatalogSource::Builtin,
+        warning: None,
+    }
+}
+
+fn builtin_with_warning(warning: ProviderError) -> Discovery {
+    Discovery {
+        warning: Some(warning),
+        ..builtin_discovery()
+    }
+}
+
+#[derive(Deserialize)]
+struct ListBody {
+    data: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct WireModel {
+    id: Option<String>,
+    owned_by: Option<String>,
+    name: Option<String>,
+    title: Option<String>,
+    display_name: Option<String>,
+    architecture: Option<WireArchitecture>,
+    providers: Option<Vec<WireRoute>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct WireArchitecture {
+    input_modalities: Option<Vec<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct WireRoute {
+    provider: Option<String>,
+    status: Option<String>,
+    context_length: Option<f64>,
+    pricing: Option<WirePricing>,
+    supports_tools: Option<bool>,
+    supports_structured_output: Option<bool>,
+    first_token_latency_ms: Option<f64>,
+    throughput: Option<f64>,
+    is_model_author: Option<bool>,
+    is_free: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct WirePricing {
+    input: Option<f64>,
+    output: Option<f64>,
+}
+
+fn malformed(why: impl Into<String>) -> ProviderError {
+    ProviderError::MalformedResponse(ErrorDetails::msg(why))
+}
+
+/// Projects a `/models` body. `data` must be an array; entries that are not
+/// objects, or have no usable id, are skipped, and so are duplicate ids.
+pub fn project_models(body: &[u8]) -> Result<Vec<ModelInfo>, ProviderError> {
+    let list: ListBody = serde_json::from_slice(body)
+        .map_err(|e| malformed(format!("the /models body is not a JSON object: {e}")))?;
+    let Some(serde_json::Value::Array(entries)) = list.data else {
+        return Err(malformed("the /models body has no \"data\" array"));
+    };
+    let mut seen = HashSet::new();
+    let mut models = Vec::with_capacity(entries.len());
+    for entry in entries {
+        // Tolerate odd entries one by one rather than failing the whole list.
+        let Ok(wire) = serde_json::from_value::<WireModel>(entry) else {
+            continue;
+        };
+        let Some(id) = wire.id.as_deref().map(str::trim).filter(|id| !id.is_empty()) else {
+            continue;
+        };
+        if !seen.insert(id.to_owned()) {
+            continue;
+        }
+        models.push(project_entry(id, &wire));
+    }
+    Ok(models)
+}
+
+fn project_entry(id: &str, wire: &WireModel) -> ModelInfo {
+    let routes: Vec<RouteInfo> = wire
+        .providers
+        .iter()
+        .flatten()
+        .map(project_route)
+        .collect();
+    let mut model = catalog::builtin_model(id).unwrap_or_else(|| {
+        let api_name = [&wire.name, &wire.title, &wire.display_name]
+            .into_iter()
+            .flatten()
+            .map(|n| n.trim())
+            .find(|n| !n.is_empty());
+        let name = api_name
+            .map(str::to_owned)
+            .unwrap_or_else(|| catalog::derive_name(id, wire.owned_by.as_deref()));
+        let mut model = ModelInfo::with_defaults(id, name);
+        let lower = id.to_ascii_lowercase();
+        model.reasoning = REASONING_MARKERS.iter().any(|m| lower.contains(m));
+        let has_image = wire
+            .architecture
+            .as_ref()
+            .and_then(|a| a.input_modalities.as_ref())
+            .is_some_and(|m| m.iter().any(|m| m == "image"));
+        if has_image {
+            model.input = vec![Modality::Text, Modality::Image];
+        }
+        model
+    });
+    let live = || routes.iter().filter(|r| r.is_live());
+    if let Some(context) = live().filter_map(|r| r.context_length).filter(|&c| c > 0).min() {
+        model.context_window = context;
+        model.defaulted.context_window = false;
+    }
+    if live().any(|r| r.supports_tools == Some(false)) {
+        model.supports_tools = Some(false);
+    }
+    model.routes = routes;
+    model
+}
+
+fn project_route(wire: &WireRoute) -> RouteInfo {
+    let pricing = wire.pricing.as_ref().and_then(|p| match (p.input, p.output) {
+        (Some(input), Some(output)) => Some(Pricing { input, output }),
+        _ => None,
+    });
+    RouteInfo {
+        provider: wire.provider.as_deref().unwrap_or_default().trim().to_owned(),
+        status: wire.status.as_deref().unwrap_or("live").to_owned(),
+        context_length: wire
+            .context_length
+            .filter(|c| c.is_finite() && *c >= 1.0)
+            .map(|c| c.min(f64::from(u32::MAX)) as u32),
+        pricing,
+        supports_tools: wire.supports_tools,
+        supports_structured_output: wire.supports_structured_output,
+        first_token_latency_ms: wire.first_token_latency_ms.filter(|v| v.is_finite()),
+        throughput: wire.throughput.filter(|v| v.is_finite()),
+        is_model_author: wire.is_model_author,
+        is_free: wire.is_free,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Token;
+
+    const BODY: &str = r#"{"object":"list","data":[
+        {"id":" deepseek-ai/DeepSeek-R1 ","object":"model","created":1,"owned_by":"deepseek-ai",
+         "providers":[
+           {"provider":"together","status":"live","context_length":163840,"pricing":{"input":3,"output":7},
+            "supports_tools":true,"supports_structured_output":true,"first_token_latency_ms":220.5,
+            "throughput":48.25,"is_model_author":false,"is_free":false},
+           {"provider":"novita","status":"live","context_length":64000,"supports_tools":false},
+           {"provider":"broken","status":"error","context_length":1000}]},
+        {"id":"deepseek-ai/DeepSeek-R1","name":"duplicate"},
+        {"id":"  "},
+        {"id":"Qwen/QwQ-32B","owned_by":"Qwen","architecture":{"input_modalities":["text","image"]},"new_field":1},
+        {"id":"acme/plain-model","title":"  ","display_name":"Acme Plain"},
+        {"id":"acme/nameless"},
+        {"id":42},
+        "junk"
+    ]}"#;
+
+    #[test]
+    fn projects_entries_like_openclaw() {
+        let models = project_models(BODY.as_bytes()).unwrap();
+        let ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["deepseek-ai/DeepSeek-R1", "Qwen/QwQ-32B", "acme/plain-model", "acme/nameless"]);
+
+        let r1 = &models[0];
+        assert_eq!(r1.name, "DeepSeek R1", "catalog wins for the name");
+        assert_eq!(r1.cost.output, 7.0);
+        assert_eq!(r1.context_window, 64000, "minimum live context, error routes ignored");
+        assert_eq!(r1.supports_tools, Some(false));
+        assert_eq!(r1.routes.len(), 3, "every route is kept");
+        assert_eq!(r1.routes[0].throughput, Some(48.25));
+        assert_eq!(r1.routes[2].status, "error");
+
+        let qwq = &models[1];
+        assert_eq!(qwq.name, "Qwen/QwQ-32B");
+        assert!(qwq.reasoning);
+        assert_eq!(qwq.input, vec![Modality::Text, Modality::Image]);
+        assert_eq!(qwq.context_window, catalog::DEFAULT_CONTEXT_WINDOW);
+        assert!(qwq.defaulted.context_window);
+        assert_eq!(qwq.supports_tools, None);
+
+        assert_eq!(models[2].name, "Acme Plain", "first non-empty of name/title/display_name");
+        assert_eq!(models[3].name, "Nameless");
+        assert!(!models[3].reasoning);
+    }
+
+    #[test]
+    fn rejects_bodies_without_a_data_array() {
+        for body in [r#"{"object":"list"}"#, r#"{"data":{}}"#, "[1]", "<html>", ""] {
+            assert_eq!(project_models(body.as_bytes()).unwrap_err().kind(), "malformed-response", "{body}");
+        }
+        assert!(project_models(br#"{"data":[]}"#).unwrap().is_empty());
+    }
+
+    #[test]
+    fn advisory_falls_back_and_strict_fails() {
+        let error = ProviderError::Unauthorized(ErrorDetails::msg("no"));
+        let advisory = settle(Err(error.clone()), DiscoveryMode::Advisory).unwrap();
+        assert_eq!(advisory.source, CatalogSource::Builtin);
+        assert_eq!(advisory.warning, Some(error.clone()));
+        assert_eq!(settle(Err(error.clone()), DiscoveryMode::Strict), Err(error));
+        let empty = settle(Ok(vec![]), DiscoveryMode::Advisory).unwrap();
+        assert_eq!(empty.source, CatalogSource::Builtin);
+        assert!(empty.warning.is_some());
+    }
+
+    #[test]
+    fn no_token_sends_nothing() {
+        let settings = Settings::new("http://127.0.0.1:1/v1", None, 1000).unwrap();
+        assert!(discovery_request(&settings).is_none());
+        let settings = Settings::new("http://127.0.0.1:1/v1", Token::new("t"), 1000).unwrap();
+        let request = discovery_request(&settings).unwrap();
+        assert_eq!(request.url, "http://127.0.0.1:1/v1/models");
+        assert!(request.headers.contains(&("Authorization".into(), "Bearer t".into())));
+        assert!(request.headers.contains(&("Accept".into(), "application/json".into())));
+    }
+}

@@ -1,0 +1,593 @@
+//! The provider's one error type, and the mapping from router HTTP responses to it.
+//!
+//! Design decisions:
+//! - Every case carries the same [`ErrorDetails`] (status, message, request id,
+//!   provider, retry-after), so a host can branch on the case and still show
+//!   everything the router told us. The case names are the WIT error cases and
+//!   the `kind` strings of the command-line contract.
+//! - Messages never contain the token: [`ProviderError::redact`] scrubs it at the
+//!   boundary, even when a misbehaving server echoes it back in a body.
+
+use crate::http::ResponseHead;
+use serde::Deserialize;
+
+/// Where Hugging Face users create fine-grained tokens.
+pub const TOKEN_SETTINGS_URL: &str = "https://huggingface.co/settings/tokens";
+
+/// Longest server-provided message kept in an error (bytes, at a char boundary).
+const MAX_MESSAGE_BYTES: usize = 1000;
+
+/// What we know about a failure besides its kind.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ErrorDetails {
+    /// Human-readable explanation.
+    pub message: String,
+    /// HTTP status of the response that failed, if there was one.
+    pub status: Option<u16>,
+    /// The router's `x-request-id`, if known.
+    pub request_id: Option<String>,
+    /// The inference provider that served the call (`x-inference-provider`), if known.
+    pub provider: Option<String>,
+    /// Seconds to wait before retrying (`Retry-After` / `RateLimit`), if known.
+    pub retry_after_secs: Option<u32>,
+}
+
+impl ErrorDetails {
+    /// Details carrying only a message.
+    pub fn msg(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            ..Self::default()
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(status) = self.status {
+            write!(f, " (HTTP {status})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every failure the provider reports. Case names match the WIT `provider-error` cases.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProviderError {
+    /// The model reference is malformed or belongs to another provider.
+    #[error("invalid model reference: {0}")]
+    InvalidModelRef(ErrorDetails),
+    /// The configuration (or a setting such as the base URL) is invalid.
+    #[error("invalid configuration: {0}")]
+    Config(ErrorDetails),
+    /// No token, or the router rejected it (401).
+    #[error("unauthorized: {0}")]
+    Unauthorized(ErrorDetails),
+    /// The token lacks the Inference Providers permission (403).
+    #[error("forbidden: {0}")]
+    Forbidden(ErrorDetails),
+    /// Credits exhausted (402).
+    #[error("payment required: {0}")]
+    PaymentRequired(ErrorDetails),
+    /// No enabled inference provider serves the model (400 `model_not_supported`).
+    #[error("model not supported: {0}")]
+    ModelNotSupported(ErrorDetails),
+    /// The model does not exist (404).
+    #[error("not found: {0}")]
+    NotFound(ErrorDetails),
+    /// The request was rejected as malformed (400, 422, 410), or failed validation before sending.
+    #[error("bad request: {0}")]
+    BadRequest(ErrorDetails),
+    /// Rate limited (429).
+    #[error("rate limited: {0}")]
+    RateLimited(ErrorDetails),
+    /// Overloaded or model loading (503, 529).
+    #[error("overloaded: {0}")]
+    Overloaded(ErrorDetails),
+    /// Any other 5xx.
+    #[error("server error: {0}")]
+    ServerError(ErrorDetails),
+    /// Connect, first-byte or between-bytes timeout, or 408/502/504.
+    #[error("timeout: {0}")]
+    Timeout(ErrorDetails),
+    /// The request could not be sent or the response not read (includes a host's denial).
+    #[error("transport error: {0}")]
+    Transport(ErrorDetails),
+    /// The response body is not what the API promises.
+    #[error("malformed response: {0}")]
+    MalformedResponse(ErrorDetails),
+    /// The response body exceeded its size limit.
+    #[error("response too large: {0}")]
+    ResponseTooLarge(ErrorDetails),
+    /// A stream ended without `data: [DONE]`.
+    #[error("truncated stream: {0}")]
+    TruncatedStream(ErrorDetails),
+    /// An error event arrived inside a 200 stream.
+    #[error("stream error: {0}")]
+    StreamError(ErrorDetails),
+    /// The operation is outside this provider's scope (only chat completions are served).
+    #[error("unsupported: {0}")]
+    Unsupported(ErrorDetails),
+}
+
+/// Why a failed candidate lets failover move on (or not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailoverReason {
+    /// 401 or no token.
+    Auth,
+    /// 403: the token lacks a permission.
+    AuthPermanent,
+    /// 402: credits exhausted.
+    Billing,
+    /// 429.
+    RateLimit,
+    /// 503, 529.
+    Overloaded,
+    /// Timeouts, 408/502/504, other 5xx, transport failures.
+    Timeout,
+    /// 404 or `model_not_supported`.
+    ModelNotFound,
+    /// The request itself is wrong; another model will not fix it.
+    Format,
+}
+
+impl FailoverReason {
+    /// Whether the next candidate is tried after a failure of this kind.
+    pub fn advances(self) -> bool {
+        !matches!(self, FailoverReason::Format)
+    }
+}
+
+impl ProviderError {
+    /// The details common to every case.
+    pub fn details(&self) -> &ErrorDetails {
+        match self {
+            Self::InvalidModelRef(d)
+            | Self::Config(d)
+            | Self::Unauthorized(d)
+            | Self::Forbidden(d)
+            | Self::PaymentRequired(d)
+            | Self::ModelNotSupported(d)
+            | Self::NotFound(d)
+            | Self::BadRequest(d)
+            | Self::RateLimited(d)
+            | Self::Overloaded(d)
+            | Self::ServerError(d)
+            | Self::Timeout(d)
+            | Self::Transport(d)
+            | Self::MalformedResponse(d)
+            | Self::ResponseTooLarge(d)
+            | Self::TruncatedStream(d)
+            | Self::StreamError(d)
+            | Self::Unsupported(d) => d,
+        }
+    }
+
+    /// Mutable access to the details common to every case.
+    pub fn details_mut(&mut self) -> &mut ErrorDetails {
+        match self {
+            Self::InvalidModelRef(d)
+            | Self::Config(d)
+            | Self::Unauthorized(d)
+            | Self::Forbidden(d)
+            | Self::PaymentRequired(d)
+            | Self::ModelNotSupported(d)
+            | Self::NotFound(d)
+            | Self::BadRequest(d)
+            | Self::RateLimited(d)
+            | Self::Overloaded(d)
+            | Self::ServerError(d)
+            | Self::Timeout(d)
+            | Self::Transport(d)
+            | Self::MalformedResponse(d)
+            | Self::ResponseTooLarge(d)
+            | Self::TruncatedStream(d)
+            | Self::StreamError(d)
+            | Self::Unsupported(d) => d,
+        }
+    }
+
+    /// The case name as used by WIT and the command line (`rate-limited`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::InvalidModelRef(_) => "invalid-model-ref",
+            Self::Config(_) => "config",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::PaymentRequired(_) => "payment-required",
+            Self::ModelNotSupported(_) => "model-not-supported",
+            Self::NotFound(_) => "not-found",
+            Self::BadRequest(_) => "bad-request",
+            Self::RateLimited(_) => "rate-limited",
+            Self::Overloaded(_) => "overloaded",
+            Self::ServerError(_) => "server-error",
+            Self::Timeout(_) => "timeout",
+            Self::Transport(_) => "transport",
+            Self::MalformedResponse(_) => "malformed-response",
+            Self::ResponseTooLarge(_) => "response-too-large",
+            Self::TruncatedStream(_) => "truncated-stream",
+            Self::StreamError(_) => "stream-error",
+            Self::Unsupported(_) => "unsupported",
+        }
+    }
+
+    /// How failover treats this error; `None` for errors that no other model can
+    /// change (bad references, configuration, malformed or oversized bodies, …).
+    pub fn failover_reason(&self) -> Option<FailoverReason> {
+        Some(match self {
+            Self::Unauthorized(_) => FailoverReason::Auth,
+            Self::Forbidden(_) => FailoverReason::AuthPermanent,
+            Self::PaymentRequired(_) => FailoverReason::Billing,
+            Self::RateLimited(_) => FailoverReason::RateLimit,
+            Self::Overloaded(_) => FailoverReason::Overloaded,
+            Self::Timeout(_) | Self::ServerError(_) | Self::Transport(_) => {
+                FailoverReason::Timeout
+            }
+            Self::ModelNotSupported(_) | Self::NotFound(_) => FailoverReason::ModelNotFound,
+            Self::BadRequest(_) => FailoverReason::Format,
+            Self::InvalidModelRef(_)
+            | Self::Config(_)
+            | Self::MalformedResponse(_)
+            | Self::ResponseTooLarge(_)
+            | Self::TruncatedStream(_)
+            | Self::StreamError(_)
+            | Self::Unsupported(_) => return None,
+        })
+    }
+
+    /// Whether failover moves on to the next candidate after this error.
+    pub fn advances_failover(&self) -> bool {
+        self.failover_reason().is_some_and(FailoverReason::advances)
+    }
+
+    /// Replaces every occurrence of `secret` in the message with `[redacted]`.
+    pub fn redact(mut self, secret: &str) -> Self {
+        if !secret.is_empty() {
+            let details = self.details_mut();
+            if details.message.contains(secret) {
+                details.message = details.message.replace(secret, "[redacted]");
+            }
+        }
+        self
+    }
+
+    /// Adds the request id and provider from a response head where not yet set.
+    pub fn with_response_head(mut self, head: &ResponseHead) -> Self {
+        let details = self.details_mut();
+        details.status = details.status.or(Some(head.status));
+        if details.request_id.is_none() {
+            details.request_id = head.request_id().map(str::to_owned);
+        }
+        if details.provider.is_none() {
+            details.provider = head.inference_provider().map(str::to_owned);
+        }
+        self
+    }
+}
+
+/// The two error body shapes the router sends.
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: Option<ErrorField>,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ErrorField {
+    Text(String),
+    Object {
+        message: Option<String>,
+        code: Option<serde_json::Value>,
+        #[serde(rename = "type")]
+        kind: Option<String>,
+    },
+    Other(serde_json::Value),
+}
+
+/// Message and machine-readable code extracted from an error body.
+pub(crate) struct ParsedErrorBody {
+    pub message: Option<String>,
+    pub code: Option<String>,
+}
+
+/// Reads `{"error": "..."}`, `{"error": {"message", "code"}}` or `{"message": ...}`;
+/// anything else is taken as text.
+pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(ErrorBody {
+            error: Some(ErrorField::Text(text)),
+            ..
+        }) => ParsedErrorBody {
+            message: Some(text),
+            code: None,
+        },
+        Ok(ErrorBody {
+            error: Some(ErrorField::Object { message, code, kind }),
+            ..
+        }) => ParsedErrorBody {
+            message,
+            code: code
+                .map(|code| match code {
+                    serde_json::Value::String(code) => code,
+                    other => other.to_string(),
+                })
+                .or(kind),
+        },
+        Ok(ErrorBody {
+            error: Some(ErrorField::Other(value)),
+            ..
+        }) => ParsedErrorBody {
+            message: Some(value.to_string()),
+            code: None,
+        },
+        Ok(ErrorBody {
+            error: None,
+            message,
+        }) if message.is_some() => ParsedErrorBody {
+            message,
+            code: None,
+        },
+        _ => {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            ParsedErrorBody {
+                message: (!text.is_empty()).then(|| text.to_owned()),
+                code: None,
+            }
+        }
+    }
+}
+
+/// Cuts `text` to at most `MAX_MESSAGE_BYTES` on a character boundary.
+pub(crate) fn bounded_message(text: &str) -> String {
+    if text.len() <= MAX_MESSAGE_BYTES {
+        return text.to_owned();
+    }
+    let mut end = MAX_MESSAGE_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+/// Maps a non-success response (head and, possibly partial, body) to a typed error.
+/// `now_unix_secs` turns an HTTP-date `Retry-After` into seconds.
+pub fn error_from_response(
+    head: &ResponseHead,
+    body: &[u8],
+    now_unix_secs: Option<u64>,
+) -> ProviderError {
+    let parsed = parse_error_body(body);
+    let status = head.status;
+    let server_message = parsed
+        .message
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
+    let message = match server_message {
+        Some(message) => bounded_message(message),
+        None => format!("the router answered HTTP {status} with no explanation"),
+    };
+    let code = parsed.code.as_deref().unwrap_or_default();
+    let mut details = ErrorDetails {
+        message,
+        status: Some(status),
+        request_id: head.request_id().map(str::to_owned),
+        provider: head.inference_provider().map(str::to_owned),
+        retry_after_secs: None,
+    };
+    let error = match status {
+        400 if code == "model_not_supported" => ProviderError::ModelNotSupported(details),
+        400 | 410 | 422 => ProviderError::BadRequest(details),
+        401 => {
+            details.message = format!(
+                "the token is missing or invalid: {}; create one at {TOKEN_SETTINGS_URL}",
+                details.message
+            );
+            ProviderError::Unauthorized(details)
+        }
+        402 => ProviderError::PaymentRequired(details),
+        403 => {
+            let lacks_permission = details.message.to_ascii_lowercase().contains("permission");
+            details.message = if lacks_permission {
+                format!(
+                    "the token lacks the \"Make calls to Inference Providers\" permission ({}); \
+                     create a fine-grained token with it at {TOKEN_SETTINGS_URL}",
+                    details.message
+                )
+            } else {
+                format!(
+                    "{}; check that the token has the \"Make calls to Inference Providers\" \
+                     permission at {TOKEN_SETTINGS_URL}",
+                    details.message
+                )
+            };
+            ProviderError::Forbidden(details)
+        }
+        404 => ProviderError::NotFound(details),
+        408 | 502 | 504 => ProviderError::Timeout(details),
+        429 => {
+            details.retry_after_secs = retry_after_secs(head, now_unix_secs);
+            ProviderError::RateLimited(details)
+        }
+        503 | 529 => {
+            details.retry_after_secs = retry_after_secs(head, now_unix_secs);
+            ProviderError::Overloaded(details)
+        }
+        500..=599 => ProviderError::ServerError(details),
+        400..=499 => ProviderError::BadRequest(details),
+        _ => {
+            details.message = format!("unexpected HTTP status {status}: {}", details.message);
+            ProviderError::MalformedResponse(details)
+        }
+    };
+    error
+}
+
+/// Seconds to wait, from `Retry-After` (delta-seconds or HTTP-date), else from the
+/// `RateLimit` (`reset=N` or `t=N`) or `RateLimit-Reset` headers.
+fn retry_after_secs(head: &ResponseHead, now_unix_secs: Option<u64>) -> Option<u32> {
+    if let Some(value) = head.header("retry-after") {
+        let value = value.trim();
+        if let Ok(secs) = value.parse::<u64>() {
+            return Some(secs.min(u64::from(u32::MAX)) as u32);
+        }
+        if let (Ok(date), Some(now)) = (httpdate::parse_http_date(value), now_unix_secs) {
+            let at = date
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            return Some(at.saturating_sub(now).min(u64::from(u32::MAX)) as u32);
+        }
+    }
+    if let Some(value) = head.header("ratelimit") {
+        for param in value.split([',', ';']) {
+            if let Some((key, val)) = param.split_once('=') {
+                let key = key.trim();
+                if key.eq_ignore_ascii_case("reset") || key.eq_ignore_ascii_case("t") {
+                    if let Ok(secs) = val.trim().parse::<u32>() {
+                        return Some(secs);
+                    }
+                }
+            }
+        }
+    }
+    head.header("ratelimit-reset")
+        .and_then(|value| value.trim().parse::<u32>().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(status: u16, headers: &[(&str, &str)]) -> ResponseHead {
+        ResponseHead {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn maps_every_row_of_the_error_table() {
+        let cases: &[(u16, &str, &str)] = &[
+            (
+                400,
+                r#"{"error":{"message":"no provider","code":"model_not_supported"}}"#,
+                "model-not-supported",
+            ),
+            (400, r#"{"error":"bad"}"#, "bad-request"),
+            (422, r#"{"error":"bad"}"#, "bad-request"),
+            (401, r#"{"error":"Invalid credentials"}"#, "unauthorized"),
+            (402, r#"{"error":"You have depleted your monthly included credits"}"#, "payment-required"),
+            (403, r#"{"error":"no permission"}"#, "forbidden"),
+            (404, "Not Found", "not-found"),
+            (408, "", "timeout"),
+            (410, r#"{"error":"legacy"}"#, "bad-request"),
+            (429, r#"{"error":"slow down"}"#, "rate-limited"),
+            (502, "<html>bad gateway</html>", "timeout"),
+            (503, r#"{"error":"loading"}"#, "overloaded"),
+            (504, "", "timeout"),
+            (529, "", "overloaded"),
+            (500, "boom", "server-error"),
+            (418, "teapot", "bad-request"),
+        ];
+        for (status, body, kind) in cases {
+            let error = error_from_response(&head(*status, &[]), body.as_bytes(), None);
+            assert_eq!(error.kind(), *kind, "status {status} body {body}");
+            assert_eq!(error.details().status, Some(*status));
+        }
+    }
+
+    #[test]
+    fn keeps_message_request_id_and_provider() {
+        let error = error_from_response(
+            &head(
+                429,
+                &[
+                    ("X-Request-Id", "req-1"),
+                    ("x-inference-provider", "novita"),
+                    ("Retry-After", "12"),
+                ],
+            ),
+            br#"{"error":{"message":"too many","code":"rate_limit"}}"#,
+            None,
+        );
+        let details = error.details();
+        assert_eq!(details.message, "too many");
+        assert_eq!(details.request_id.as_deref(), Some("req-1"));
+        assert_eq!(details.provider.as_deref(), Some("novita"));
+        assert_eq!(details.retry_after_secs, Some(12));
+    }
+
+    #[test]
+    fn retry_after_from_http_date_and_ratelimit_header() {
+        let date = httpdate::fmt_http_date(
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_030),
+        );
+        let error = error_from_response(
+            &head(429, &[("retry-after", &date)]),
+            b"",
+            Some(1_000_000),
+        );
+        assert_eq!(error.details().retry_after_secs, Some(30));
+        let error = error_from_response(
+            &head(429, &[("RateLimit", "limit=100, remaining=0, reset=7")]),
+            b"",
+            None,
+        );
+        assert_eq!(error.details().retry_after_secs, Some(7));
+        let error = error_from_response(
+            &head(429, &[("RateLimit", "\"default\";r=0;t=9")]),
+            b"",
+            None,
+        );
+        assert_eq!(error.details().retry_after_secs, Some(9));
+    }
+
+    #[test]
+    fn forbidden_names_the_permission_and_settings_url() {
+        let error = error_from_response(
+            &head(403, &[]),
+            br#"{"error":"This authentication method does not have sufficient permissions to call Inference Providers on behalf of user x"}"#,
+            None,
+        );
+        let message = &error.details().message;
+        assert!(message.contains("Make calls to Inference Providers"));
+        assert!(message.contains(TOKEN_SETTINGS_URL));
+    }
+
+    #[test]
+    fn non_json_and_empty_bodies_still_explain() {
+        let error = error_from_response(&head(500, &[]), b"   ", None);
+        assert!(error.details().message.contains("500"));
+        let long = "x".repeat(5000);
+        let error = error_from_response(&head(500, &[]), long.as_bytes(), None);
+        assert!(error.details().message.len() <= MAX_MESSAGE_BYTES + 3);
+    }
+
+    #[test]
+    fn failover_advances_on_transient_errors_only() {
+        let advancing = [401, 402, 403, 404, 429, 503, 500, 502];
+        for status in advancing {
+            assert!(
+                error_from_response(&head(status, &[]), b"", None).advances_failover(),
+                "{status}"
+            );
+        }
+        for status in [400, 422, 410] {
+            assert!(!error_from_response(&head(status, &[]), b"", None).advances_failover());
+        }
+    }
+
+    #[test]
+    fn redact_removes_the_secret() {
+        let error = ProviderError::BadRequest(ErrorDetails::msg("echo hf_secret here"));
+        let redacted = error.redact("hf_secret");
+        assert_eq!(redacted.details().message, "echo [redacted] here");
+    }
+}

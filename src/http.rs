@@ -1,0 +1,248 @@
+//! Sans-IO HTTP values: the settings a call needs, the request the core builds and
+//! the response head it reads. Adapters turn these into real I/O.
+//!
+//! The token lives in [`Token`], whose `Debug` never shows it, and is only ever
+//! written into the `Authorization` header of a request to the configured base URL.
+
+use crate::error::{ErrorDetails, ProviderError};
+
+/// The public router.
+pub const DEFAULT_BASE_URL: &str = "https://router.huggingface.co/v1";
+/// Default timeout for connecting, the first byte and between bytes.
+pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+
+/// A Hugging Face token. Its `Debug` output is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Trims `raw`; `None` for an empty or whitespace-only value.
+    pub fn new(raw: &str) -> Option<Self> {
+        let trimmed = raw.trim();
+        (!trimmed.is_empty()).then(|| Self(trimmed.to_owned()))
+    }
+
+    /// The secret itself, for the `Authorization` header and for redaction.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token([redacted])")
+    }
+}
+
+/// What every call needs to reach the router.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Router base URL without a trailing slash, e.g. `https://router.huggingface.co/v1`.
+    base_url: String,
+    /// The token, if any.
+    pub token: Option<Token>,
+    /// Connect, first-byte and between-bytes timeout, in milliseconds.
+    pub timeout_ms: u32,
+    /// Organisation to bill (`X-HF-Bill-To`), if any.
+    pub bill_to: Option<String>,
+}
+
+impl Settings {
+    /// Validates the base URL: `http` or `https`, a host, no query or fragment.
+    pub fn new(base_url: &str, token: Option<Token>, timeout_ms: u32) -> Result<Self, ProviderError> {
+        let base_url = base_url.trim().trim_end_matches('/');
+        let invalid = |why: &str| {
+            ProviderError::Config(ErrorDetails::msg(format!("base URL {base_url:?} {why}")))
+        };
+        let rest = base_url
+            .strip_prefix("https://")
+            .or_else(|| base_url.strip_prefix("http://"))
+            .ok_or_else(|| invalid("must start with http:// or https://"))?;
+        let authority = rest.split('/').next().unwrap_or_default();
+        if authority.is_empty() {
+            return Err(invalid("has no host"));
+        }
+        if base_url.contains(['?', '#']) || base_url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid("must not contain a query, fragment, spaces or control characters"));
+        }
+        if timeout_ms == 0 {
+            return Err(ProviderError::Config(ErrorDetails::msg("the timeout must be positive")));
+        }
+        Ok(Self {
+            base_url: base_url.to_owned(),
+            token,
+            timeout_ms,
+            bill_to: None,
+        })
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// `{base}/{path}`.
+    pub fn endpoint(&self, path: &str) -> String {
+        format!("{}/{}", self.base_url, path)
+    }
+
+    /// The token, or the `unauthorized` error a call without one must fail with.
+    pub fn require_token(&self) -> Result<&Token, ProviderError> {
+        self.token.as_ref().ok_or_else(|| {
+            ProviderError::Unauthorized(ErrorDetails::msg(format!(
+                "no Hugging Face token: set HUGGINGFACE_HUB_TOKEN or HF_TOKEN to a fine-grained \
+                 token with the \"Make calls to Inference Providers\" permission ({})",
+                crate::error::TOKEN_SETTINGS_URL
+            )))
+        })
+    }
+
+    /// Scrubs the token from an error's message.
+    pub fn redact(&self, error: ProviderError) -> ProviderError {
+        match &self.token {
+            Some(token) => error.redact(token.expose()),
+            None => error,
+        }
+    }
+}
+
+/// HTTP methods the provider uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A request the core built and an adapter sends.
+#[derive(Clone, PartialEq)]
+pub struct HttpRequest {
+    /// Method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: String,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes (empty for `GET`).
+    pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if name.eq_ignore_ascii_case("authorization") {
+                    "[redacted]"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl HttpRequest {
+    /// A request with the router's common headers: auth, accept, and bill-to.
+    pub(crate) fn to_router(
+        settings: &Settings,
+        method: Method,
+        url: String,
+        token: &Token,
+        accept: &str,
+    ) -> Self {
+        let mut headers = vec![
+            ("Authorization".to_owned(), format!("Bearer {}", token.expose())),
+            ("Accept".to_owned(), accept.to_owned()),
+        ];
+        if let Some(org) = &settings.bill_to {
+            headers.push(("X-HF-Bill-To".to_owned(), org.clone()));
+        }
+        Self {
+            method,
+            url,
+            headers,
+            body: Vec::new(),
+        }
+    }
+}
+
+/// Status and headers of a response.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResponseHead {
+    /// HTTP status.
+    pub status: u16,
+    /// Header names and values as received.
+    pub headers: Vec<(String, String)>,
+}
+
+impl ResponseHead {
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// `x-request-id`, if present and non-empty.
+    pub fn request_id(&self) -> Option<&str> {
+        self.header("x-request-id").map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// `x-inference-provider`, if present and non-empty.
+    pub fn inference_provider(&self) -> Option<&str> {
+        self.header("x-inference-provider").map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_is_trimmed_and_never_debug_printed() {
+        assert_eq!(Token::new("  \t "), None);
+        let token = Token::new(" hf_abc ").unwrap();
+        assert_eq!(token.expose(), "hf_abc");
+        assert!(!format!("{token:?}").contains("hf_abc"));
+        let settings = Settings::new(DEFAULT_BASE_URL, Some(token.clone()), 1000).unwrap();
+        assert!(!format!("{settings:?}").contains("hf_abc"));
+        let request = HttpRequest::to_router(&settings, Method::Get, settings.endpoint("models"), &token, "application/json");
+        assert!(!format!("{request:?}").contains("hf_abc"));
+    }
+
+    #[test]
+    fn base_url_is_validated_and_normalised() {
+        let settings = Settings::new("http://127.0.0.1:8080/v1/", None, 1).unwrap();
+        assert_eq!(settings.endpoint("models"), "http://127.0.0.1:8080/v1/models");
+        for bad in ["", "ftp://x", "https://", "https://a b", "https://x/v1?q=1"] {
+            assert_eq!(Settings::new(bad, None, 1).unwrap_err().kind(), "config", "{bad}");
+        }
+        assert!(Settings::new(DEFAULT_BASE_URL, None, 0).is_err());
+    }
+}

@@ -1,0 +1,29 @@
+//! The Hugging Face Inference Providers model provider.
+//!
+//! The crate is a sans-IO core plus thin adapters:
+//! - the core modules below know the router's API and never perform I/O: they
+//!   build [`http::HttpRequest`]s and consume response bytes;
+//! - `component` (on `wasm32-wasip2`) exports the WIT `provider` world and does
+//!   I/O with `wasi:http/outgoing-handler`.
+//!
+//! Design decisions: one error enum ([`error::ProviderError`]) whose cases are
+//! the WIT error cases; no panics on any input (a panic traps the whole
+//! component instance in its host); the token only ever goes into the
+//! `Authorization` header and is scrubbed from every error message.
+
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod catalog;
+pub mod chat;
+pub mod config;
+pub mod discovery;
+pub mod error;
+pub mod failover;
+pub mod http;
+pub mod model_ref;
+pub mod sse;
+pub mod stream;
+
+#[cfg(target_os = "wasi")]
+mod component;

@@ -1,0 +1,382 @@
+//! Streaming chat completions: turns SSE events into typed stream events and
+//! assembles the final response as it goes.
+//!
+//! Design decisions:
+//! - An error can arrive inside a 200 stream (`data: {"error": ...}` or an
+//!   `event: error`): it is a `stream-error`, never content.
+//! - The stream is complete only after `data: [DONE]`; the end of input before
+//!   it is a `truncated-stream` error. Bytes after `[DONE]` are ignored.
+//! - Tool-call arguments arrive in pieces keyed by `index`; they are assembled
+//!   here so every host gets whole calls from [`ChatStreamDecoder::response`].
+
+use crate::chat::{ChatResponse, FinishReason, ToolCall, Usage, WireUsage};
+use crate::error::{ErrorDetails, ProviderError, bounded_message, parse_error_body};
+use crate::http::ResponseHead;
+use crate::model_ref::ModelRef;
+use crate::sse::{DEFAULT_MAX_LINE_BYTES, SseDecoder, SseEvent};
+use serde::Deserialize;
+
+/// A piece of a tool call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolCallDelta {
+    /// Which call this piece belongs to.
+    pub index: u32,
+    /// The call id, usually in the first piece only.
+    pub id: Option<String>,
+    /// The function name, usually in the first piece only.
+    pub name: Option<String>,
+    /// The next piece of the arguments text.
+    pub arguments: String,
+}
+
+/// What a stream yields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamEvent {
+    /// The next piece of the answer.
+    Content(String),
+    /// The next piece of the reasoning.
+    Reasoning(String),
+    /// The next piece of a tool call.
+    ToolCall(ToolCallDelta),
+    /// Token counts (with `include_usage`, in the last chunk).
+    Usage(Usage),
+    /// Generation stopped.
+    Finish(FinishReason),
+}
+
+#[derive(Deserialize)]
+struct WireChunk {
+    choices: Option<Vec<WireChunkChoice>>,
+    usage: Option<WireUsage>,
+}
+
+#[derive(Deserialize)]
+struct WireChunkChoice {
+    delta: Option<WireDelta>,
+    finish_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireDelta {
+    content: Option<String>,
+    reasoning: Option<String>,
+    reasoning_content: Option<String>,
+    tool_calls: Option<Vec<WireToolCallDelta>>,
+}
+
+#[derive(Deserialize)]
+struct WireToolCallDelta {
+    index: Option<u32>,
+    id: Option<String>,
+    function: Option<WireFunctionDelta>,
+}
+
+#[derive(Deserialize)]
+struct WireFunctionDelta {
+    name: Option<String>,
+    arguments: Option<String>,
+}
+
+/// Decodes one streaming response body, fed in arbitrary pieces.
+#[derive(Debug)]
+pub struct ChatStreamDecoder {
+    sse: SseDecoder,
+    head: ResponseHead,
+    done: bool,
+    failed: Option<ProviderError>,
+    response: ChatResponse,
+    tool_indices: Vec<u32>,
+    finish_seen: bool,
+}
+
+impl ChatStreamDecoder {
+    /// A decoder for the body of a 2xx streaming response to `model`.
+    pub fn new(model: &ModelRef, head: ResponseHead) -> Self {
+        Self {
+            sse: SseDecoder::new(DEFAULT_MAX_LINE_BYTES),
+            response: ChatResponse {
+                model: model.normalized(),
+                content: String::new(),
+                reasoning: None,
+                tool_calls: Vec::new(),
+                finish_reason: FinishReason::Stop,
+                usage: None,
+                provider: head.inference_provider().map(str::to_owned),
+                request_id: head.request_id().map(str::to_owned),
+            },
+            head,
+            done: false,
+            failed: None,
+            tool_indices: Vec::new(),
+            finish_seen: false,
+        }
+    }
+
+    /// Whether `data: [DONE]` has arrived.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// The response assembled so far; complete once [`Self::is_done`].
+    pub fn response(&self) -> &ChatResponse {
+        &self.response
+    }
+
+    /// Feeds the next bytes of the body.
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<Vec<StreamEvent>, ProviderError> {
+        self.check_failed()?;
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let mut sse_events = Vec::new();
+        let fed = self.sse.feed(bytes, &mut sse_events);
+        self.interpret(sse_events, fed.is_err())
+    }
+
+    /// Ends the body: a `truncated-stream` error unless `[DONE]` arrived.
+    pub fn finish(&mut self) -> Result<Vec<StreamEvent>, ProviderError> {
+        self.check_failed()?;
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let mut sse_events = Vec::new();
+        let finished = self.sse.finish(&mut sse_events);
+        let events = self.interpret(sse_events, finished.is_err())?;
+        if !self.done {
+            let what = if self.finish_seen { "after its finish reason" } else { "mid-answer" };
+            return Err(self.fail(ProviderError::TruncatedStream(ErrorDetails::msg(format!(
+                "the stream ended {what} without data: [DONE]"
+            )))));
+        }
+        Ok(events)
+    }
+
+    fn check_failed(&self) -> Result<(), ProviderError> {
+        match &self.failed {
+            Some(error) => Err(error.clone()),
+            None => Ok(()),
+        }
+    }
+
+    fn fail(&mut self, error: ProviderError) -> ProviderError {
+        let error = error.with_response_head(&self.head);
+        self.failed = Some(error.clone());
+        error
+    }
+
+    fn interpret(&mut self, sse_events: Vec<SseEvent>, too_long: bool) -> Result<Vec<StreamEvent>, ProviderError> {
+        let mut events = Vec::new();
+        for sse in sse_events {
+            if self.done {
+                break;
+            }
+            self.interpret_one(sse, &mut events)?;
+        }
+        if too_long && !self.done {
+            return Err(self.fail(ProviderError::ResponseTooLarge(ErrorDetails::msg(format!(
+                "a stream event exceeded {DEFAULT_MAX_LINE_BYTES} bytes"
+            )))));
+        }
+        Ok(events)
+    }
+
+    fn interpret_one(&mut self, sse: SseEvent, events: &mut Vec<StreamEvent>) -> Result<(), ProviderError> {
+        let data = sse.data.trim();
+        if data == "[DONE]" {
+            self.done = true;
+            return Ok(());
+        }
+        let is_error_event = sse.event.as_deref() == Some("error");
+        let value: serde_json::Value = match serde_json::from_str(data) {
+            Ok(value) => value,
+            Err(_) if is_error_event => return Err(self.stream_error(data.as_bytes())),
+            Err(e) => {
+                return Err(self.fail(ProviderError::MalformedResponse(ErrorDetails::msg(format!(
+                    "a stream event is not JSON ({e}): {}",
+                    bounded_message(data)
+                )))));
+            }
+        };
+        if is_error_event || (value.get("error").is_some() && value.get("choices").is_none()) {
+            return Err(self.stream_error(data.as_bytes()));
+        }
+        let chunk: WireChunk = serde_json::from_value(value).map_err(|e| {
+            self.fail(ProviderError::MalformedResponse(ErrorDetails::msg(format!(
+                "a stream chunk has an unexpected shape: {e}"
+            ))))
+        })?;
+        if let Some(choice) = chunk.choices.and_then(|c| c.into_iter().next()) {
+            if let Some(delta) = choice.delta {
+                self.apply_delta(delta, events);
+            }
+            if let Some(reason) = choice.finish_reason {
+                let reason = FinishReason::from_api(&reason);
+                self.response.finish_reason = reason;
+                self.finish_seen = true;
+                events.push(StreamEvent::Finish(reason));
+            }
+        }
+        if let Some(usage) = chunk.usage {
+            let usage = usage.to_usage();
+            self.response.usage = Some(usage);
+            events.push(StreamEvent::Usage(usage));
+        }
+        Ok(())
+    }
+
+    fn apply_delta(&mut self, delta: WireDelta, events: &mut Vec<StreamEvent>) {
+        if let Some(text) = delta.content.filter(|t| !t.is_empty()) {
+            self.response.content.push_str(&text);
+            events.push(StreamEvent::Content(text));
+        }
+        if let Some(text) = delta.reasoning.or(delta.reasoning_content).filter(|t| !t.is_empty()) {
+            self.response.reasoning.get_or_insert_with(String::new).push_str(&text);
+            events.push(StreamEvent::Reasoning(text));
+        }
+        for (position, call) in delta.tool_calls.into_iter().flatten().enumerate() {
+            let index = call.index.unwrap_or(position as u32);
+            let slot = match self.tool_indices.iter().position(|&i| i == index) {
+                Some(slot) => slot,
+                None => {
+                    self.tool_indices.push(index);
+                    self.response.tool_calls.push(ToolCall::default());
+                    self.tool_indices.len() - 1
+                }
+            };
+            let assembled = &mut self.response.tool_calls[slot];
+            let (name, arguments) = match call.function {
+                Some(f) => (f.name, f.arguments.unwrap_or_default()),
+                None => (None, String::new()),
+            };
+            if let Some(id) = &call.id {
+                assembled.id.clone_from(id);
+            }
+            if let Some(name) = &name {
+                assembled.name.push_str(name);
+            }
+            assembled.arguments.push_str(&arguments);
+            events.push(StreamEvent::ToolCall(ToolCallDelta {
+                index,
+                id: call.id,
+                name,
+                arguments,
+            }));
+        }
+    }
+
+    fn stream_error(&mut self, data: &[u8]) -> ProviderError {
+        let parsed = parse_error_body(data);
+        let message = parsed
+            .message
+            .map(|m| bounded_message(m.trim()))
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| "the stream reported an error".to_owned());
+        self.fail(ProviderError::StreamError(ErrorDetails::msg(message)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoder() -> ChatStreamDecoder {
+        ChatStreamDecoder::new(
+            &ModelRef::parse("huggingface/a/b:groq").unwrap(),
+            ResponseHead {
+                status: 200,
+                headers: vec![("x-inference-provider".into(), "groq".into()), ("x-request-id".into(), "rq".into())],
+            },
+        )
+    }
+
+    fn run(body: &str, piece: usize) -> (Vec<StreamEvent>, Result<ChatResponse, ProviderError>) {
+        let mut d = decoder();
+        let mut events = Vec::new();
+        for chunk in body.as_bytes().chunks(piece) {
+            match d.feed(chunk) {
+                Ok(mut more) => events.append(&mut more),
+                Err(e) => return (events, Err(e)),
+            }
+        }
+        match d.finish() {
+            Ok(mut more) => {
+                events.append(&mut more);
+                (events, Ok(d.response().clone()))
+            }
+            Err(e) => (events, Err(e)),
+        }
+    }
+
+    const FULL: &str = concat!(
+        "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"reasoning_content\":\"hm\"}}]}\n\n",
+        "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n",
+        "data: {\"choices\":[{\"delta\":{\"content\":\"lo é\"}}]}\n\n",
+        "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]}}]}\n\n",
+        "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"city\\\":\"}}]}}]}\n\n",
+        "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"Paris\\\"}\"}}]}}]}\n\n",
+        "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n",
+        "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}\n\n",
+        "data: [DONE]\n\n",
+        "data: {\"choices\":[{\"delta\":{\"content\":\"ignored\"}}]}\n\n",
+    );
+
+    #[test]
+    fn assembles_content_reasoning_tool_calls_and_usage_at_any_split() {
+        for piece in [1, 2, 5, 64, FULL.len()] {
+            let (events, response) = run(FULL, piece);
+            let response = response.unwrap();
+            assert_eq!(response.content, "Hello é");
+            assert_eq!(response.reasoning.as_deref(), Some("hm"));
+            assert_eq!(
+                response.tool_calls,
+                [ToolCall { id: "call_1".into(), name: "get_weather".into(), arguments: "{\"city\":\"Paris\"}".into() }]
+            );
+            assert_eq!(response.finish_reason, FinishReason::ToolUse);
+            assert_eq!(response.usage.unwrap().total_tokens, 12);
+            assert_eq!(response.provider.as_deref(), Some("groq"));
+            assert_eq!(response.request_id.as_deref(), Some("rq"));
+            assert_eq!(response.model, "huggingface/a/b:groq");
+            assert!(events.contains(&StreamEvent::Finish(FinishReason::ToolUse)));
+            assert!(!events.contains(&StreamEvent::Content("ignored".into())));
+        }
+    }
+
+    #[test]
+    fn error_events_inside_a_200_stream_are_errors() {
+        for body in [
+            "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"error\":\"Input validation error\"}\n\n",
+            "data: {\"error\":{\"message\":\"Input validation error\",\"type\":\"x\"}}\n\n",
+            "event: error\ndata: Input validation error\n\n",
+        ] {
+            let (_, result) = run(body, 3);
+            let error = result.unwrap_err();
+            assert_eq!(error.kind(), "stream-error", "{body}");
+            assert_eq!(error.details().message, "Input validation error");
+            assert_eq!(error.details().provider.as_deref(), Some("groq"));
+        }
+    }
+
+    #[test]
+    fn a_stream_without_done_is_truncated() {
+        let (events, result) = run("data: {\"choices\":[{\"delta\":{\"content\":\"par\"}}]}\n\n", 7);
+        assert_eq!(events, [StreamEvent::Content("par".into())]);
+        assert_eq!(result.unwrap_err().kind(), "truncated-stream");
+        let (_, result) = run("", 1);
+        assert_eq!(result.unwrap_err().kind(), "truncated-stream");
+    }
+
+    #[test]
+    fn non_json_data_is_malformed_and_sticky() {
+        let mut d = decoder();
+        assert_eq!(d.feed(b"data: <html>\n\n").unwrap_err().kind(), "malformed-response");
+        assert_eq!(d.feed(b"data: [DONE]\n\n").unwrap_err().kind(), "malformed-response");
+        assert_eq!(d.finish().unwrap_err().kind(), "malformed-response");
+    }
+
+    #[test]
+    fn oversized_events_are_too_large() {
+        let mut d = decoder();
+        let huge = vec![b'x'; DEFAULT_MAX_LINE_BYTES + 1];
+        assert_eq!(d.feed(&huge).unwrap_err().kind(), "response-too-large");
+    }
+}
