@@ -36,12 +36,23 @@ pub fn token_file_path(env: &[(String, String)]) -> Option<String> {
 
 /// `HUGGINGFACE_HUB_TOKEN`, then `HF_TOKEN`, then the token file's contents;
 /// each trimmed, empty values counting as unset.
-pub fn resolve_token(env: &[(String, String)], token_file: Option<&str>) -> Option<(Token, TokenSource)> {
+pub fn resolve_token(
+    env: &[(String, String)],
+    token_file: Option<&str>,
+) -> Option<(Token, TokenSource)> {
     lookup(env, "HUGGINGFACE_HUB_TOKEN")
         .and_then(Token::new)
         .map(|t| (t, TokenSource::HuggingfaceHubToken))
-        .or_else(|| lookup(env, "HF_TOKEN").and_then(Token::new).map(|t| (t, TokenSource::HfToken)))
-        .or_else(|| token_file.and_then(Token::new).map(|t| (t, TokenSource::TokenFile)))
+        .or_else(|| {
+            lookup(env, "HF_TOKEN")
+                .and_then(Token::new)
+                .map(|t| (t, TokenSource::HfToken))
+        })
+        .or_else(|| {
+            token_file
+                .and_then(Token::new)
+                .map(|t| (t, TokenSource::TokenFile))
+        })
 }
 
 #[cfg(test)]
@@ -49,28 +60,51 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn hub_token_wins_and_blank_values_are_unset() {
         let both = env(&[("HF_TOKEN", "b"), ("HUGGINGFACE_HUB_TOKEN", " a ")]);
         let (token, source) = resolve_token(&both, Some("c")).unwrap();
-        assert_eq!((token.expose(), source), ("a", TokenSource::HuggingfaceHubToken));
+        assert_eq!(
+            (token.expose(), source),
+            ("a", TokenSource::HuggingfaceHubToken)
+        );
         let blank_hub = env(&[("HUGGINGFACE_HUB_TOKEN", "  "), ("HF_TOKEN", "b")]);
-        assert_eq!(resolve_token(&blank_hub, None).unwrap().1, TokenSource::HfToken);
+        assert_eq!(
+            resolve_token(&blank_hub, None).unwrap().1,
+            TokenSource::HfToken
+        );
         let (token, source) = resolve_token(&env(&[]), Some("file-token\n")).unwrap();
-        assert_eq!((token.expose(), source), ("file-token", TokenSource::TokenFile));
+        assert_eq!(
+            (token.expose(), source),
+            ("file-token", TokenSource::TokenFile)
+        );
         assert!(resolve_token(&env(&[("HF_TOKEN", "")]), Some(" \n")).is_none());
     }
 
     #[test]
     fn token_file_path_follows_the_cli_order() {
-        let all = env(&[("HOME", "/h"), ("XDG_CACHE_HOME", "/x/"), ("HF_HOME", "/hf"), ("HF_TOKEN_PATH", "/t")]);
+        let all = env(&[
+            ("HOME", "/h"),
+            ("XDG_CACHE_HOME", "/x/"),
+            ("HF_HOME", "/hf"),
+            ("HF_TOKEN_PATH", "/t"),
+        ]);
         assert_eq!(token_file_path(&all).as_deref(), Some("/t"));
         assert_eq!(token_file_path(&all[..3]).as_deref(), Some("/hf/token"));
-        assert_eq!(token_file_path(&all[..2]).as_deref(), Some("/x/huggingface/token"));
-        assert_eq!(token_file_path(&all[..1]).as_deref(), Some("/h/.cache/huggingface/token"));
+        assert_eq!(
+            token_file_path(&all[..2]).as_deref(),
+            Some("/x/huggingface/token")
+        );
+        assert_eq!(
+            token_file_path(&all[..1]).as_deref(),
+            Some("/h/.cache/huggingface/token")
+        );
         assert_eq!(token_file_path(&[]), None);
     }
 }

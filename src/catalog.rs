@@ -193,20 +193,55 @@ impl ModelInfo {
 }
 
 /// One built-in entry: id, name, reasoning, context, max tokens, cost (in, out, cache r/w).
-type BuiltinRow = (&'static str, &'static str, bool, Option<(u32, u32, [f64; 4])>);
+type BuiltinRow = (
+    &'static str,
+    &'static str,
+    bool,
+    Option<(u32, u32, [f64; 4])>,
+);
 
 /// The reference models with published metadata, then the product document's
 /// table (metadata unknown: defaults).
 const BUILTIN: &[BuiltinRow] = &[
-    ("deepseek-ai/DeepSeek-R1", "DeepSeek R1", true, Some((131_072, 8192, [3.0, 7.0, 3.0, 3.0]))),
-    ("deepseek-ai/DeepSeek-V3.1", "DeepSeek V3.1", false, Some((131_072, 8192, [0.6, 1.25, 0.6, 0.6]))),
-    ("openai/gpt-oss-120b", "GPT-OSS 120B", false, Some((131_072, 8192, [0.0, 0.0, 0.0, 0.0]))),
+    (
+        "deepseek-ai/DeepSeek-R1",
+        "DeepSeek R1",
+        true,
+        Some((131_072, 8192, [3.0, 7.0, 3.0, 3.0])),
+    ),
+    (
+        "deepseek-ai/DeepSeek-V3.1",
+        "DeepSeek V3.1",
+        false,
+        Some((131_072, 8192, [0.6, 1.25, 0.6, 0.6])),
+    ),
+    (
+        "openai/gpt-oss-120b",
+        "GPT-OSS 120B",
+        false,
+        Some((131_072, 8192, [0.0, 0.0, 0.0, 0.0])),
+    ),
     ("deepseek-ai/DeepSeek-V3.2", "DeepSeek V3.2", false, None),
     ("Qwen/Qwen3-8B", "Qwen3 8B", false, None),
-    ("Qwen/Qwen2.5-7B-Instruct", "Qwen2.5 7B Instruct", false, None),
+    (
+        "Qwen/Qwen2.5-7B-Instruct",
+        "Qwen2.5 7B Instruct",
+        false,
+        None,
+    ),
     ("Qwen/Qwen3-32B", "Qwen3 32B", false, None),
-    ("meta-llama/Llama-3.3-70B-Instruct", "Llama 3.3 70B Instruct", false, None),
-    ("meta-llama/Llama-3.1-8B-Instruct", "Llama 3.1 8B Instruct", false, None),
+    (
+        "meta-llama/Llama-3.3-70B-Instruct",
+        "Llama 3.3 70B Instruct",
+        false,
+        None,
+    ),
+    (
+        "meta-llama/Llama-3.1-8B-Instruct",
+        "Llama 3.1 8B Instruct",
+        false,
+        None,
+    ),
     ("zai-org/GLM-4.7", "GLM 4.7", false, None),
     ("moonshotai/Kimi-K2.5", "Kimi K2.5", false, None),
 ];
@@ -285,12 +320,31 @@ mod tests {
         let models = builtin();
         assert_eq!(models.len(), 11);
         let r1 = &models[0];
-        assert_eq!((r1.id.as_str(), r1.name.as_str(), r1.reasoning), ("deepseek-ai/DeepSeek-R1", "DeepSeek R1", true));
+        assert_eq!(
+            (r1.id.as_str(), r1.name.as_str(), r1.reasoning),
+            ("deepseek-ai/DeepSeek-R1", "DeepSeek R1", true)
+        );
         assert_eq!((r1.context_window, r1.max_tokens), (131_072, 8192));
-        assert_eq!(r1.cost, Cost { input: 3.0, output: 7.0, cache_read: 3.0, cache_write: 3.0 });
+        assert_eq!(
+            r1.cost,
+            Cost {
+                input: 3.0,
+                output: 7.0,
+                cache_read: 3.0,
+                cache_write: 3.0
+            }
+        );
         assert_eq!(r1.defaulted, Defaulted::default());
         let v31 = builtin_model("deepseek-ai/DeepSeek-V3.1").unwrap();
-        assert_eq!(v31.cost, Cost { input: 0.6, output: 1.25, cache_read: 0.6, cache_write: 0.6 });
+        assert_eq!(
+            v31.cost,
+            Cost {
+                input: 0.6,
+                output: 1.25,
+                cache_read: 0.6,
+                cache_write: 0.6
+            }
+        );
         let kimi = builtin_model("moonshotai/Kimi-K2.5").unwrap();
         assert_eq!(kimi.name, "Kimi K2.5");
         assert_eq!(kimi.defaulted, Defaulted::ALL);
@@ -300,7 +354,10 @@ mod tests {
     #[test]
     fn derived_names_follow_the_rules() {
         assert_eq!(derive_name("deepseek-ai/DeepSeek-R1", None), "DeepSeek R1");
-        assert_eq!(derive_name("meta-llama/Llama-3.3-70B-Instruct", None), "Llama 3.3 70B Instruct");
+        assert_eq!(
+            derive_name("meta-llama/Llama-3.3-70B-Instruct", None),
+            "Llama 3.3 70B Instruct"
+        );
         assert_eq!(derive_name("openai/gpt-oss-120b", None), "Gpt Oss 120b");
         assert_eq!(derive_name("x/my_model-v2", None), "My_model V2");
         assert_eq!(derive_name("Qwen/Qwen3-8B", Some("Qwen")), "Qwen/Qwen3-8B");
@@ -313,7 +370,10 @@ mod tests {
         let route = |provider: &str, status: &str, price: f64, throughput: f64| RouteInfo {
             provider: provider.into(),
             status: status.into(),
-            pricing: Some(Pricing { input: 1.0, output: price }),
+            pricing: Some(Pricing {
+                input: 1.0,
+                output: price,
+            }),
             throughput: Some(throughput),
             ..RouteInfo::default()
         };
@@ -322,9 +382,27 @@ mod tests {
             route("fast", "live", 2.0, 90.0),
             route("broken", "error", 0.1, 500.0),
         ];
-        assert_eq!(model.route_for(&Route::Policy(Policy::Cheapest)).unwrap().provider, "slow-cheap");
-        assert_eq!(model.route_for(&Route::Policy(Policy::Fastest)).unwrap().provider, "fast");
-        assert_eq!(model.route_for(&Route::Provider("BROKEN".into())).unwrap().provider, "broken");
+        assert_eq!(
+            model
+                .route_for(&Route::Policy(Policy::Cheapest))
+                .unwrap()
+                .provider,
+            "slow-cheap"
+        );
+        assert_eq!(
+            model
+                .route_for(&Route::Policy(Policy::Fastest))
+                .unwrap()
+                .provider,
+            "fast"
+        );
+        assert_eq!(
+            model
+                .route_for(&Route::Provider("BROKEN".into()))
+                .unwrap()
+                .provider,
+            "broken"
+        );
         assert!(model.route_for(&Route::Policy(Policy::Preferred)).is_none());
     }
 }

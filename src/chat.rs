@@ -301,7 +301,10 @@ fn wire_message(message: &Message) -> WireMessage<'_> {
                 ContentPart::ImageUrl { url, detail: None } => {
                     json!({"type": "image_url", "image_url": {"url": url}})
                 }
-                ContentPart::ImageUrl { url, detail: Some(detail) } => {
+                ContentPart::ImageUrl {
+                    url,
+                    detail: Some(detail),
+                } => {
                     json!({"type": "image_url", "image_url": {"url": url, "detail": detail}})
                 }
             })
@@ -335,14 +338,20 @@ fn validate(request: &ChatRequest) -> Result<(), ProviderError> {
     }
     for (i, message) in request.messages.iter().enumerate() {
         if message.role == Role::Tool && message.tool_call_id.is_none() {
-            return Err(bad_request(format!("message {i} has role tool but no tool_call_id")));
+            return Err(bad_request(format!(
+                "message {i} has role tool but no tool_call_id"
+            )));
         }
     }
     Ok(())
 }
 
 /// Serialises the body. `model` comes first; unset fields are omitted.
-pub fn request_body(model: &ModelRef, request: &ChatRequest, stream: bool) -> Result<Vec<u8>, ProviderError> {
+pub fn request_body(
+    model: &ModelRef,
+    request: &ChatRequest,
+    stream: bool,
+) -> Result<Vec<u8>, ProviderError> {
     use serde_json::json;
     validate(request)?;
     let tools = request
@@ -371,10 +380,17 @@ pub fn request_body(model: &ModelRef, request: &ChatRequest, stream: bool) -> Re
         None => None,
         Some(ResponseFormat::Text) => Some(json!({"type": "text"})),
         Some(ResponseFormat::JsonObject) => Some(json!({"type": "json_object"})),
-        Some(ResponseFormat::JsonSchema { name, schema, strict }) => {
+        Some(ResponseFormat::JsonSchema {
+            name,
+            schema,
+            strict,
+        }) => {
             let mut spec = serde_json::Map::new();
             spec.insert("name".into(), json!(name));
-            spec.insert("schema".into(), json_text(schema, "the response format schema")?);
+            spec.insert(
+                "schema".into(),
+                json_text(schema, "the response format schema")?,
+            );
             if let Some(strict) = strict {
                 spec.insert("strict".into(), json!(strict));
             }
@@ -385,7 +401,9 @@ pub fn request_body(model: &ModelRef, request: &ChatRequest, stream: bool) -> Re
         model: model.wire_model(),
         messages: request.messages.iter().map(wire_message).collect(),
         stream,
-        stream_options: stream.then_some(WireStreamOptions { include_usage: true }),
+        stream_options: stream.then_some(WireStreamOptions {
+            include_usage: true,
+        }),
         max_tokens: request.max_tokens,
         temperature: request.temperature.filter(|v| v.is_finite()),
         top_p: request.top_p.filter(|v| v.is_finite()),
@@ -398,7 +416,8 @@ pub fn request_body(model: &ModelRef, request: &ChatRequest, stream: bool) -> Re
         response_format,
         reasoning_effort: request.reasoning_effort.as_deref(),
     };
-    serde_json::to_vec(&wire).map_err(|e| bad_request(format!("could not serialise the request: {e}")))
+    serde_json::to_vec(&wire)
+        .map_err(|e| bad_request(format!("could not serialise the request: {e}")))
 }
 
 /// Builds `POST {base}/chat/completions` for `model`, without sending it.
@@ -409,16 +428,31 @@ pub fn build_request(
     stream: bool,
 ) -> Result<HttpRequest, ProviderError> {
     let token = settings.require_token()?;
-    let accept = if stream { "text/event-stream" } else { "application/json" };
-    let mut http = HttpRequest::to_router(settings, Method::Post, settings.endpoint("chat/completions"), token, accept);
-    http.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+    let accept = if stream {
+        "text/event-stream"
+    } else {
+        "application/json"
+    };
+    let mut http = HttpRequest::to_router(
+        settings,
+        Method::Post,
+        settings.endpoint("chat/completions"),
+        token,
+        accept,
+    );
+    http.headers
+        .push(("Content-Type".to_owned(), "application/json".to_owned()));
     http.body = request_body(model, request, stream)?;
     Ok(http)
 }
 
 /// Refuses up front what discovery says cannot work: tools on a pinned route known
 /// not to support them, or images to a text-only model.
-pub fn check_request(model: &ModelInfo, reference: &ModelRef, request: &ChatRequest) -> Result<(), ProviderError> {
+pub fn check_request(
+    model: &ModelInfo,
+    reference: &ModelRef,
+    request: &ChatRequest,
+) -> Result<(), ProviderError> {
     let unsupported = |why: String| ProviderError::Unsupported(ErrorDetails::msg(why));
     if !request.tools.is_empty() {
         if let Some(route @ Route::Provider(_)) = &reference.route {
@@ -435,7 +469,10 @@ pub fn check_request(model: &ModelInfo, reference: &ModelRef, request: &ChatRequ
         matches!(&m.content, Some(Content::Parts(parts)) if parts.iter().any(|p| matches!(p, ContentPart::ImageUrl { .. })))
     });
     if has_image && !model.input.contains(&Modality::Image) {
-        return Err(unsupported(format!("{} does not accept image input", reference.model)));
+        return Err(unsupported(format!(
+            "{} does not accept image input",
+            reference.model
+        )));
     }
     Ok(())
 }
@@ -497,7 +534,11 @@ impl WireUsage {
 }
 
 /// Parses a 2xx non-streaming body.
-pub fn parse_response(model: &ModelRef, head: &ResponseHead, body: &[u8]) -> Result<ChatResponse, ProviderError> {
+pub fn parse_response(
+    model: &ModelRef,
+    head: &ResponseHead,
+    body: &[u8],
+) -> Result<ChatResponse, ProviderError> {
     let malformed = |why: String| {
         ProviderError::MalformedResponse(ErrorDetails::msg(why)).with_response_head(head)
     };
@@ -505,9 +546,14 @@ pub fn parse_response(model: &ModelRef, head: &ResponseHead, body: &[u8]) -> Res
     if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body) {
         if map.contains_key("error") && !map.contains_key("choices") {
             let parsed = crate::error::parse_error_body(body);
-            return Err(ProviderError::StreamError(ErrorDetails::msg(crate::error::bounded_message(
-                parsed.message.as_deref().unwrap_or("the router returned an error"),
-            )))
+            return Err(ProviderError::StreamError(ErrorDetails::msg(
+                crate::error::bounded_message(
+                    parsed
+                        .message
+                        .as_deref()
+                        .unwrap_or("the router returned an error"),
+                ),
+            ))
             .with_response_head(head));
         }
     }
@@ -517,7 +563,9 @@ pub fn parse_response(model: &ModelRef, head: &ResponseHead, body: &[u8]) -> Res
         .choices
         .and_then(|choices| choices.into_iter().next())
         .ok_or_else(|| malformed("the chat completion has no choices".into()))?;
-    let message = choice.message.ok_or_else(|| malformed("the first choice has no message".into()))?;
+    let message = choice
+        .message
+        .ok_or_else(|| malformed("the first choice has no message".into()))?;
     let tool_calls = message
         .tool_calls
         .unwrap_or_default()
@@ -526,7 +574,10 @@ pub fn parse_response(model: &ModelRef, head: &ResponseHead, body: &[u8]) -> Res
             let function = call.function;
             ToolCall {
                 id: call.id.unwrap_or_default(),
-                name: function.as_ref().and_then(|f| f.name.clone()).unwrap_or_default(),
+                name: function
+                    .as_ref()
+                    .and_then(|f| f.name.clone())
+                    .unwrap_or_default(),
                 arguments: function.and_then(|f| f.arguments).unwrap_or_default(),
             }
         })
@@ -573,8 +624,14 @@ mod tests {
             body,
             r#"{"model":"Qwen/Qwen3-8B:cheapest","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true},"max_tokens":5}"#
         );
-        assert!(http.headers.contains(&("Accept".into(), "text/event-stream".into())));
-        assert!(http.headers.contains(&("Content-Type".into(), "application/json".into())));
+        assert!(
+            http.headers
+                .contains(&("Accept".into(), "text/event-stream".into()))
+        );
+        assert!(
+            http.headers
+                .contains(&("Content-Type".into(), "application/json".into()))
+        );
         assert_eq!(http.url, "http://127.0.0.1:9/v1/chat/completions");
     }
 
@@ -588,7 +645,10 @@ mod tests {
                     role: Role::User,
                     content: Some(Content::Parts(vec![
                         ContentPart::Text("look".into()),
-                        ContentPart::ImageUrl { url: "data:x".into(), detail: Some("low".into()) },
+                        ContentPart::ImageUrl {
+                            url: "data:x".into(),
+                            detail: Some("low".into()),
+                        },
                     ])),
                     name: Some("ann".into()),
                     tool_calls: vec![],
@@ -598,10 +658,17 @@ mod tests {
                     role: Role::Assistant,
                     content: None,
                     name: None,
-                    tool_calls: vec![ToolCall { id: "c1".into(), name: "f".into(), arguments: "{}".into() }],
+                    tool_calls: vec![ToolCall {
+                        id: "c1".into(),
+                        name: "f".into(),
+                        arguments: "{}".into(),
+                    }],
                     tool_call_id: None,
                 },
-                Message { tool_call_id: Some("c1".into()), ..Message::text(Role::Tool, "42") },
+                Message {
+                    tool_call_id: Some("c1".into()),
+                    ..Message::text(Role::Tool, "42")
+                },
             ],
             max_tokens: Some(1),
             temperature: Some(0.5),
@@ -610,14 +677,29 @@ mod tests {
             seed: Some(7),
             frequency_penalty: Some(0.1),
             presence_penalty: Some(0.2),
-            tools: vec![Tool { name: "f".into(), description: Some("d".into()), parameters: Some(r#"{"type":"object"}"#.into()) }],
+            tools: vec![Tool {
+                name: "f".into(),
+                description: Some("d".into()),
+                parameters: Some(r#"{"type":"object"}"#.into()),
+            }],
             tool_choice: Some(ToolChoice::Function("f".into())),
-            response_format: Some(ResponseFormat::JsonSchema { name: "s".into(), schema: "{}".into(), strict: Some(true) }),
+            response_format: Some(ResponseFormat::JsonSchema {
+                name: "s".into(),
+                schema: "{}".into(),
+                strict: Some(true),
+            }),
             reasoning_effort: Some("high".into()),
         };
-        let body: serde_json::Value = serde_json::from_slice(&request_body(&model, &request, false).unwrap()).unwrap();
-        assert_eq!(body["messages"][1]["content"][1]["image_url"]["detail"], "low");
-        assert_eq!(body["messages"][2]["tool_calls"][0]["function"]["name"], "f");
+        let body: serde_json::Value =
+            serde_json::from_slice(&request_body(&model, &request, false).unwrap()).unwrap();
+        assert_eq!(
+            body["messages"][1]["content"][1]["image_url"]["detail"],
+            "low"
+        );
+        assert_eq!(
+            body["messages"][2]["tool_calls"][0]["function"]["name"],
+            "f"
+        );
         assert!(body["messages"][2].get("content").is_none());
         assert_eq!(body["messages"][3]["tool_call_id"], "c1");
         assert_eq!(body["tools"][0]["function"]["parameters"]["type"], "object");
@@ -632,15 +714,34 @@ mod tests {
     #[test]
     fn invalid_requests_fail_before_sending() {
         let model = ModelRef::parse("a/b").unwrap();
-        assert_eq!(build_request(&settings(), &model, &ChatRequest::default(), false).unwrap_err().kind(), "bad-request");
+        assert_eq!(
+            build_request(&settings(), &model, &ChatRequest::default(), false)
+                .unwrap_err()
+                .kind(),
+            "bad-request"
+        );
         let bad_tool = ChatRequest {
             messages: vec![Message::text(Role::User, "x")],
-            tools: vec![Tool { name: "f".into(), description: None, parameters: Some("{nope".into()) }],
+            tools: vec![Tool {
+                name: "f".into(),
+                description: None,
+                parameters: Some("{nope".into()),
+            }],
             ..ChatRequest::default()
         };
-        assert_eq!(build_request(&settings(), &model, &bad_tool, false).unwrap_err().kind(), "bad-request");
+        assert_eq!(
+            build_request(&settings(), &model, &bad_tool, false)
+                .unwrap_err()
+                .kind(),
+            "bad-request"
+        );
         let no_token = Settings::new("http://127.0.0.1:9/v1", None, 1000).unwrap();
-        assert_eq!(build_request(&no_token, &model, &bad_tool, false).unwrap_err().kind(), "unauthorized");
+        assert_eq!(
+            build_request(&no_token, &model, &bad_tool, false)
+                .unwrap_err()
+                .kind(),
+            "unauthorized"
+        );
     }
 
     #[test]
@@ -648,7 +749,10 @@ mod tests {
         let model = ModelRef::parse("a/b").unwrap();
         let head = ResponseHead {
             status: 200,
-            headers: vec![("x-inference-provider".into(), "novita".into()), ("x-request-id".into(), "r1".into())],
+            headers: vec![
+                ("x-inference-provider".into(), "novita".into()),
+                ("x-request-id".into(), "r1".into()),
+            ],
         };
         let body = br#"{"choices":[{"message":{"role":"assistant","content":"Hi","reasoning_content":"think",
             "tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},
@@ -658,19 +762,44 @@ mod tests {
         assert_eq!(response.reasoning.as_deref(), Some("think"));
         assert_eq!(response.tool_calls[0].name, "f");
         assert_eq!(response.finish_reason, FinishReason::ToolUse);
-        assert_eq!(response.usage, Some(Usage { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 }));
+        assert_eq!(
+            response.usage,
+            Some(Usage {
+                prompt_tokens: 9,
+                completion_tokens: 3,
+                total_tokens: 12
+            })
+        );
         assert_eq!(response.provider.as_deref(), Some("novita"));
         assert_eq!(response.request_id.as_deref(), Some("r1"));
         assert_eq!(response.model, "huggingface/a/b");
 
-        assert_eq!(parse_response(&model, &head, b"{}").unwrap_err().kind(), "malformed-response");
-        assert_eq!(parse_response(&model, &head, b"nope").unwrap_err().kind(), "malformed-response");
-        assert_eq!(parse_response(&model, &head, br#"{"error":"boom"}"#).unwrap_err().kind(), "stream-error");
+        assert_eq!(
+            parse_response(&model, &head, b"{}").unwrap_err().kind(),
+            "malformed-response"
+        );
+        assert_eq!(
+            parse_response(&model, &head, b"nope").unwrap_err().kind(),
+            "malformed-response"
+        );
+        assert_eq!(
+            parse_response(&model, &head, br#"{"error":"boom"}"#)
+                .unwrap_err()
+                .kind(),
+            "stream-error"
+        );
     }
 
     #[test]
     fn finish_reasons_map() {
-        for (api, ours) in [("stop", "stop"), ("end", "stop"), ("length", "length"), ("tool_calls", "toolUse"), ("function_call", "toolUse"), ("content_filter", "error")] {
+        for (api, ours) in [
+            ("stop", "stop"),
+            ("end", "stop"),
+            ("length", "length"),
+            ("tool_calls", "toolUse"),
+            ("function_call", "toolUse"),
+            ("content_filter", "error"),
+        ] {
             assert_eq!(FinishReason::from_api(api).as_str(), ours);
         }
     }
@@ -678,19 +807,49 @@ mod tests {
     #[test]
     fn check_request_refuses_known_unsupported_combinations() {
         let mut info = ModelInfo::with_defaults("a/b", "B".into());
-        info.routes = vec![crate::catalog::RouteInfo { provider: "groq".into(), status: "live".into(), supports_tools: Some(false), ..Default::default() }];
+        info.routes = vec![crate::catalog::RouteInfo {
+            provider: "groq".into(),
+            status: "live".into(),
+            supports_tools: Some(false),
+            ..Default::default()
+        }];
         let with_tools = ChatRequest {
             messages: vec![Message::text(Role::User, "x")],
-            tools: vec![Tool { name: "f".into(), description: None, parameters: None }],
+            tools: vec![Tool {
+                name: "f".into(),
+                description: None,
+                parameters: None,
+            }],
             ..ChatRequest::default()
         };
         let pinned = ModelRef::parse("a/b:groq").unwrap();
-        assert_eq!(check_request(&info, &pinned, &with_tools).unwrap_err().kind(), "unsupported");
-        assert!(check_request(&info, &ModelRef::parse("a/b:cheapest").unwrap(), &with_tools).is_ok());
+        assert_eq!(
+            check_request(&info, &pinned, &with_tools)
+                .unwrap_err()
+                .kind(),
+            "unsupported"
+        );
+        assert!(
+            check_request(
+                &info,
+                &ModelRef::parse("a/b:cheapest").unwrap(),
+                &with_tools
+            )
+            .is_ok()
+        );
         let image = ChatRequest {
-            messages: vec![Message { content: Some(Content::Parts(vec![ContentPart::ImageUrl { url: "u".into(), detail: None }])), ..Message::text(Role::User, "") }],
+            messages: vec![Message {
+                content: Some(Content::Parts(vec![ContentPart::ImageUrl {
+                    url: "u".into(),
+                    detail: None,
+                }])),
+                ..Message::text(Role::User, "")
+            }],
             ..ChatRequest::default()
         };
-        assert_eq!(check_request(&info, &pinned, &image).unwrap_err().kind(), "unsupported");
+        assert_eq!(
+            check_request(&info, &pinned, &image).unwrap_err().kind(),
+            "unsupported"
+        );
     }
 }

@@ -63,8 +63,9 @@ fn config_error(why: impl Into<String>) -> ProviderError {
 fn parse_document(text: &str) -> Result<Map<String, Value>, ProviderError> {
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
-        Err(_) => json5::from_str(text)
-            .map_err(|e| config_error(format!("the configuration is neither JSON nor JSON5: {e}")))?,
+        Err(_) => json5::from_str(text).map_err(|e| {
+            config_error(format!("the configuration is neither JSON nor JSON5: {e}"))
+        })?,
     };
     match value {
         Value::Object(map) => Ok(map),
@@ -74,21 +75,31 @@ fn parse_document(text: &str) -> Result<Map<String, Value>, ProviderError> {
 
 /// Walks `path` through nested objects; `Ok(None)` when a key is missing, an
 /// error when something on the way is not an object.
-fn object_at<'a>(root: &'a Map<String, Value>, path: &[&str]) -> Result<Option<&'a Map<String, Value>>, ProviderError> {
+fn object_at<'a>(
+    root: &'a Map<String, Value>,
+    path: &[&str],
+) -> Result<Option<&'a Map<String, Value>>, ProviderError> {
     let mut current = root;
     for (depth, key) in path.iter().enumerate() {
         match current.get(*key) {
             None | Some(Value::Null) => return Ok(None),
             Some(Value::Object(map)) => current = map,
             Some(_) => {
-                return Err(config_error(format!("`{}` must be an object", path[..=depth].join("."))));
+                return Err(config_error(format!(
+                    "`{}` must be an object",
+                    path[..=depth].join(".")
+                )));
             }
         }
     }
     Ok(Some(current))
 }
 
-fn optional_string(map: &Map<String, Value>, key: &str, at: &str) -> Result<Option<String>, ProviderError> {
+fn optional_string(
+    map: &Map<String, Value>,
+    key: &str,
+    at: &str,
+) -> Result<Option<String>, ProviderError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) => Ok(Some(text.clone())),
@@ -108,7 +119,9 @@ fn our_reference(text: &str, at: &str) -> Result<Option<String>, ProviderError> 
 
 /// The provider objects under `models.providers` whose keys are `huggingface` in
 /// any case, the exact key first.
-fn provider_sections(root: &Map<String, Value>) -> Result<Vec<(&String, &Map<String, Value>)>, ProviderError> {
+fn provider_sections(
+    root: &Map<String, Value>,
+) -> Result<Vec<(&String, &Map<String, Value>)>, ProviderError> {
     let Some(providers) = object_at(root, &["models", "providers"])? else {
         return Ok(Vec::new());
     };
@@ -120,7 +133,11 @@ fn provider_sections(root: &Map<String, Value>) -> Result<Vec<(&String, &Map<Str
         match value {
             Value::Object(section) => sections.push((key, section)),
             Value::Null => {}
-            _ => return Err(config_error(format!("`models.providers.{key}` must be an object"))),
+            _ => {
+                return Err(config_error(format!(
+                    "`models.providers.{key}` must be an object"
+                )));
+            }
         }
     }
     sections.sort_by_key(|(key, _)| key.as_str() != PROVIDER_ID);
@@ -139,7 +156,9 @@ impl Config {
                     config.primary = our_reference(primary, "agents.defaults.model")?;
                 }
                 Some(Value::Object(model)) => {
-                    if let Some(primary) = optional_string(model, "primary", "agents.defaults.model")? {
+                    if let Some(primary) =
+                        optional_string(model, "primary", "agents.defaults.model")?
+                    {
                         config.primary = our_reference(&primary, "agents.defaults.model.primary")?;
                     }
                     match model.get("fallbacks") {
@@ -155,10 +174,18 @@ impl Config {
                                 }
                             }
                         }
-                        Some(_) => return Err(config_error("`agents.defaults.model.fallbacks` must be an array")),
+                        Some(_) => {
+                            return Err(config_error(
+                                "`agents.defaults.model.fallbacks` must be an array",
+                            ));
+                        }
                     }
                 }
-                Some(_) => return Err(config_error("`agents.defaults.model` must be a string or an object")),
+                Some(_) => {
+                    return Err(config_error(
+                        "`agents.defaults.model` must be a string or an object",
+                    ));
+                }
             }
             if let Some(models) = object_at(defaults, &["models"])
                 .map_err(|_| config_error("`agents.defaults.models` must be an object"))?
@@ -173,7 +200,9 @@ impl Config {
                         Value::Null => None,
                         _ => return Err(config_error(format!("`{at}` must be an object"))),
                     };
-                    if let Some(alias) = alias.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()) {
+                    if let Some(alias) =
+                        alias.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty())
+                    {
                         config.aliases.push((reference, alias));
                     }
                 }
@@ -217,7 +246,9 @@ impl ConfiguredModel {
                     .as_u64()
                     .filter(|&n| n > 0)
                     .map(|n| Some(n.min(u64::from(u32::MAX)) as u32))
-                    .ok_or_else(|| config_error(format!("`{at}.{key}` must be a positive integer"))),
+                    .ok_or_else(|| {
+                        config_error(format!("`{at}.{key}` must be a positive integer"))
+                    }),
             }
         };
         let input = match map.get("input") {
@@ -228,7 +259,9 @@ impl ConfiguredModel {
                     .map(|item| match item.as_str() {
                         Some("text") => Ok(Modality::Text),
                         Some("image") => Ok(Modality::Image),
-                        _ => Err(config_error(format!("`{at}.input` holds only \"text\" and \"image\""))),
+                        _ => Err(config_error(format!(
+                            "`{at}.input` holds only \"text\" and \"image\""
+                        ))),
                     })
                     .collect::<Result<Vec<_>, _>>()?,
             ),
@@ -243,7 +276,11 @@ impl ConfiguredModel {
                         Some(value) => value
                             .as_f64()
                             .filter(|v| v.is_finite() && *v >= 0.0)
-                            .ok_or_else(|| config_error(format!("`{at}.cost.{key}` must be a non-negative number"))),
+                            .ok_or_else(|| {
+                                config_error(format!(
+                                    "`{at}.cost.{key}` must be a non-negative number"
+                                ))
+                            }),
                     }
                 };
                 Some(Cost {
@@ -258,9 +295,22 @@ impl ConfiguredModel {
         let reasoning = match map.get("reasoning") {
             None | Some(Value::Null) => None,
             Some(Value::Bool(flag)) => Some(*flag),
-            Some(_) => return Err(config_error(format!("`{at}.reasoning` must be true or false"))),
+            Some(_) => {
+                return Err(config_error(format!(
+                    "`{at}.reasoning` must be true or false"
+                )));
+            }
         };
-        const KNOWN: &[&str] = &["id", "name", "alias", "reasoning", "input", "contextWindow", "maxTokens", "cost"];
+        const KNOWN: &[&str] = &[
+            "id",
+            "name",
+            "alias",
+            "reasoning",
+            "input",
+            "contextWindow",
+            "maxTokens",
+            "cost",
+        ];
         let options: Map<String, Value> = map
             .iter()
             .filter(|(key, _)| !KNOWN.contains(&key.as_str()))
@@ -406,11 +456,21 @@ fn model_entry_json(model: &ModelInfo) -> Value {
 /// An entry's id as a wire model id (`org/model[:route]`), for duplicate checks.
 fn entry_id(entry: &Value) -> Option<String> {
     let id = entry.get("id")?.as_str()?;
-    Some(ModelRef::parse(id).map(|r| r.wire_model()).unwrap_or_else(|_| id.to_owned()))
+    Some(
+        ModelRef::parse(id)
+            .map(|r| r.wire_model())
+            .unwrap_or_else(|_| id.to_owned()),
+    )
 }
 
-fn object_entry<'a>(map: &'a mut Map<String, Value>, key: &str, at: &str) -> Result<&'a mut Map<String, Value>, ProviderError> {
-    let value = map.entry(key.to_owned()).or_insert_with(|| Value::Object(Map::new()));
+fn object_entry<'a>(
+    map: &'a mut Map<String, Value>,
+    key: &str,
+    at: &str,
+) -> Result<&'a mut Map<String, Value>, ProviderError> {
+    let value = map
+        .entry(key.to_owned())
+        .or_insert_with(|| Value::Object(Map::new()));
     if value.is_null() {
         *value = Value::Object(Map::new());
     }
@@ -424,7 +484,11 @@ fn object_entry<'a>(map: &'a mut Map<String, Value>, key: &str, at: &str) -> Res
 /// default model only when no primary is set. Aliases, fallbacks and every
 /// existing entry are kept; catalog models not yet present are appended; provider
 /// keys differing only in case collapse into `huggingface`.
-pub fn onboard(existing: Option<&str>, catalog: &[ModelInfo], has_token: bool) -> Result<String, ProviderError> {
+pub fn onboard(
+    existing: Option<&str>,
+    catalog: &[ModelInfo],
+    has_token: bool,
+) -> Result<String, ProviderError> {
     let mut root = match existing.map(str::trim).filter(|t| !t.is_empty()) {
         Some(text) => parse_document(text)?,
         None => Map::new(),
@@ -433,7 +497,11 @@ pub fn onboard(existing: Option<&str>, catalog: &[ModelInfo], has_token: bool) -
     Config::parse(&Value::Object(root.clone()).to_string())?;
 
     if has_token {
-        let defaults = object_entry(object_entry(&mut root, "agents", "agents")?, "defaults", "agents.defaults")?;
+        let defaults = object_entry(
+            object_entry(&mut root, "agents", "agents")?,
+            "defaults",
+            "agents.defaults",
+        )?;
         let has_primary = match defaults.get("model") {
             Some(Value::String(primary)) => !primary.trim().is_empty(),
             Some(Value::Object(model)) => model
@@ -444,11 +512,18 @@ pub fn onboard(existing: Option<&str>, catalog: &[ModelInfo], has_token: bool) -
         };
         if !has_primary {
             let model = object_entry(defaults, "model", "agents.defaults.model")?;
-            model.insert("primary".into(), Value::String(catalog::DEFAULT_MODEL_REF.into()));
+            model.insert(
+                "primary".into(),
+                Value::String(catalog::DEFAULT_MODEL_REF.into()),
+            );
         }
     }
 
-    let providers = object_entry(object_entry(&mut root, "models", "models")?, "providers", "models.providers")?;
+    let providers = object_entry(
+        object_entry(&mut root, "models", "models")?,
+        "providers",
+        "models.providers",
+    )?;
     let keys: Vec<String> = providers
         .keys()
         .filter(|k| k.trim().eq_ignore_ascii_case(PROVIDER_ID))
@@ -511,15 +586,26 @@ mod tests {
     #[test]
     fn reads_json5_and_keeps_only_our_references() {
         let config = Config::parse(PRODUCT_EXAMPLE).unwrap();
-        assert_eq!(config.primary.as_deref(), Some("huggingface/deepseek-ai/DeepSeek-R1"));
+        assert_eq!(
+            config.primary.as_deref(),
+            Some("huggingface/deepseek-ai/DeepSeek-R1")
+        );
         assert_eq!(config.fallbacks, ["huggingface/Qwen/Qwen3-8B"]);
         assert_eq!(config.aliases.len(), 2);
         assert_eq!(config.aliases[1].0, "huggingface/Qwen/Qwen3-8B:cheapest");
         assert_eq!(config.base_url.as_deref(), Some("http://127.0.0.1:9/v1"));
-        assert_eq!(config.models.len(), 2, "case-collapsed provider keys, ids unique");
+        assert_eq!(
+            config.models.len(),
+            2,
+            "case-collapsed provider keys, ids unique"
+        );
         let qwen = &config.models[0];
         assert_eq!(qwen.name.as_deref(), Some("My Qwen"));
-        assert_eq!(qwen.alias.as_deref(), Some("Q32"), "later sources fill gaps");
+        assert_eq!(
+            qwen.alias.as_deref(),
+            Some("Q32"),
+            "later sources fill gaps"
+        );
         assert_eq!(qwen.context_window, Some(32768));
         assert_eq!(qwen.options.as_deref(), Some(r#"{"temperature":0.2}"#));
     }
@@ -529,10 +615,16 @@ mod tests {
         let config = Config::parse(PRODUCT_EXAMPLE).unwrap();
         let models = merge(&catalog::builtin(), &config);
         let ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
-        assert_eq!(&ids[..3], ["Qwen/Qwen3-32B", "acme/custom", "deepseek-ai/DeepSeek-R1"]);
+        assert_eq!(
+            &ids[..3],
+            ["Qwen/Qwen3-32B", "acme/custom", "deepseek-ai/DeepSeek-R1"]
+        );
         assert_eq!(models.len(), 13);
         let qwen32 = &models[0];
-        assert_eq!((qwen32.name.as_str(), qwen32.alias.as_deref()), ("My Qwen", Some("Q32")));
+        assert_eq!(
+            (qwen32.name.as_str(), qwen32.alias.as_deref()),
+            ("My Qwen", Some("Q32"))
+        );
         assert_eq!(qwen32.context_window, 32768);
         assert!(qwen32.defaulted.max_tokens && !qwen32.defaulted.context_window);
         let custom = &models[1];
@@ -549,10 +641,22 @@ mod tests {
     fn invalid_configurations_are_typed_errors_naming_the_key() {
         let cases = [
             ("[1]", "must be an object"),
-            ("{agents: {defaults: {model: {primary: \"huggingface/\"}}}}", "agents.defaults.model.primary"),
-            ("{agents: {defaults: {model: {fallbacks: \"x\"}}}}", "fallbacks"),
-            ("{models: {providers: {huggingface: {models: [{name: \"x\"}]}}}}", ".id` is missing"),
-            ("{models: {providers: {huggingface: {models: [{id: \"a/b\", maxTokens: -1}]}}}}", "maxTokens"),
+            (
+                "{agents: {defaults: {model: {primary: \"huggingface/\"}}}}",
+                "agents.defaults.model.primary",
+            ),
+            (
+                "{agents: {defaults: {model: {fallbacks: \"x\"}}}}",
+                "fallbacks",
+            ),
+            (
+                "{models: {providers: {huggingface: {models: [{name: \"x\"}]}}}}",
+                ".id` is missing",
+            ),
+            (
+                "{models: {providers: {huggingface: {models: [{id: \"a/b\", maxTokens: -1}]}}}}",
+                "maxTokens",
+            ),
             ("{not json", "neither JSON nor JSON5"),
         ];
         for (text, needle) in cases {
@@ -566,24 +670,44 @@ mod tests {
     fn onboarding_sets_primary_only_when_unset_and_keeps_entries() {
         let catalog = catalog::builtin();
         let fresh: Value = serde_json::from_str(&onboard(None, &catalog, true).unwrap()).unwrap();
-        assert_eq!(fresh["agents"]["defaults"]["model"]["primary"], catalog::DEFAULT_MODEL_REF);
-        assert_eq!(fresh["models"]["providers"]["huggingface"]["models"].as_array().unwrap().len(), 11);
+        assert_eq!(
+            fresh["agents"]["defaults"]["model"]["primary"],
+            catalog::DEFAULT_MODEL_REF
+        );
+        assert_eq!(
+            fresh["models"]["providers"]["huggingface"]["models"]
+                .as_array()
+                .unwrap()
+                .len(),
+            11
+        );
 
         let existing = r#"{agents:{defaults:{model:{primary:"huggingface/Qwen/Qwen3-8B",fallbacks:["huggingface/openai/gpt-oss-120b"]},
             models:{"huggingface/Qwen/Qwen3-8B":{alias:"Q"}}}},
             models:{providers:{HUGGINGFACE:{models:[{id:"Qwen/Qwen3-8B",name:"Mine",custom:true}]}}}}"#;
-        let updated: Value = serde_json::from_str(&onboard(Some(existing), &catalog, true).unwrap()).unwrap();
+        let updated: Value =
+            serde_json::from_str(&onboard(Some(existing), &catalog, true).unwrap()).unwrap();
         let defaults = &updated["agents"]["defaults"];
         assert_eq!(defaults["model"]["primary"], "huggingface/Qwen/Qwen3-8B");
-        assert_eq!(defaults["model"]["fallbacks"][0], "huggingface/openai/gpt-oss-120b");
-        assert_eq!(defaults["models"]["huggingface/Qwen/Qwen3-8B"]["alias"], "Q");
+        assert_eq!(
+            defaults["model"]["fallbacks"][0],
+            "huggingface/openai/gpt-oss-120b"
+        );
+        assert_eq!(
+            defaults["models"]["huggingface/Qwen/Qwen3-8B"]["alias"],
+            "Q"
+        );
         let providers = updated["models"]["providers"].as_object().unwrap();
         assert_eq!(providers.keys().collect::<Vec<_>>(), ["huggingface"]);
         let entries = providers["huggingface"]["models"].as_array().unwrap();
         assert_eq!(entries.len(), 11);
-        assert_eq!(entries[0], json!({"id":"Qwen/Qwen3-8B","name":"Mine","custom":true}));
+        assert_eq!(
+            entries[0],
+            json!({"id":"Qwen/Qwen3-8B","name":"Mine","custom":true})
+        );
 
-        let no_token: Value = serde_json::from_str(&onboard(Some("{}"), &catalog, false).unwrap()).unwrap();
+        let no_token: Value =
+            serde_json::from_str(&onboard(Some("{}"), &catalog, false).unwrap()).unwrap();
         assert!(no_token.get("agents").is_none());
     }
 }

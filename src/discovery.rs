@@ -59,7 +59,10 @@ pub fn discovery_request(settings: &Settings) -> Option<HttpRequest> {
 }
 
 /// Applies the mode to the outcome of fetching and projecting `/models`.
-pub fn settle(outcome: Result<Vec<ModelInfo>, ProviderError>, mode: DiscoveryMode) -> Result<Discovery, ProviderError> {
+pub fn settle(
+    outcome: Result<Vec<ModelInfo>, ProviderError>,
+    mode: DiscoveryMode,
+) -> Result<Discovery, ProviderError> {
     match (outcome, mode) {
         (Ok(models), DiscoveryMode::Strict) => Ok(Discovery {
             models,
@@ -71,9 +74,9 @@ pub fn settle(outcome: Result<Vec<ModelInfo>, ProviderError>, mode: DiscoveryMod
             source: CatalogSource::Discovered,
             warning: None,
         }),
-        (Ok(_), DiscoveryMode::Advisory) => Ok(builtin_with_warning(ProviderError::MalformedResponse(
-            ErrorDetails::msg("discovery returned no models"),
-        ))),
+        (Ok(_), DiscoveryMode::Advisory) => Ok(builtin_with_warning(
+            ProviderError::MalformedResponse(ErrorDetails::msg("discovery returned no models")),
+        )),
         (Err(error), DiscoveryMode::Advisory) => Ok(builtin_with_warning(error)),
         (Err(error), DiscoveryMode::Strict) => Err(error),
     }
@@ -159,7 +162,12 @@ pub fn project_models(body: &[u8]) -> Result<Vec<ModelInfo>, ProviderError> {
         let Ok(wire) = serde_json::from_value::<WireModel>(entry) else {
             continue;
         };
-        let Some(id) = wire.id.as_deref().map(str::trim).filter(|id| !id.is_empty()) else {
+        let Some(id) = wire
+            .id
+            .as_deref()
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+        else {
             continue;
         };
         if !seen.insert(id.to_owned()) {
@@ -171,12 +179,7 @@ pub fn project_models(body: &[u8]) -> Result<Vec<ModelInfo>, ProviderError> {
 }
 
 fn project_entry(id: &str, wire: &WireModel) -> ModelInfo {
-    let routes: Vec<RouteInfo> = wire
-        .providers
-        .iter()
-        .flatten()
-        .map(project_route)
-        .collect();
+    let routes: Vec<RouteInfo> = wire.providers.iter().flatten().map(project_route).collect();
     let mut model = catalog::builtin_model(id).unwrap_or_else(|| {
         let api_name = [&wire.name, &wire.title, &wire.display_name]
             .into_iter()
@@ -200,7 +203,11 @@ fn project_entry(id: &str, wire: &WireModel) -> ModelInfo {
         model
     });
     let live = || routes.iter().filter(|r| r.is_live());
-    if let Some(context) = live().filter_map(|r| r.context_length).filter(|&c| c > 0).min() {
+    if let Some(context) = live()
+        .filter_map(|r| r.context_length)
+        .filter(|&c| c > 0)
+        .min()
+    {
         model.context_window = context;
         model.defaulted.context_window = false;
     }
@@ -212,12 +219,20 @@ fn project_entry(id: &str, wire: &WireModel) -> ModelInfo {
 }
 
 fn project_route(wire: &WireRoute) -> RouteInfo {
-    let pricing = wire.pricing.as_ref().and_then(|p| match (p.input, p.output) {
-        (Some(input), Some(output)) => Some(Pricing { input, output }),
-        _ => None,
-    });
+    let pricing = wire
+        .pricing
+        .as_ref()
+        .and_then(|p| match (p.input, p.output) {
+            (Some(input), Some(output)) => Some(Pricing { input, output }),
+            _ => None,
+        });
     RouteInfo {
-        provider: wire.provider.as_deref().unwrap_or_default().trim().to_owned(),
+        provider: wire
+            .provider
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
         status: wire.status.as_deref().unwrap_or("live").to_owned(),
         context_length: wire
             .context_length
@@ -259,12 +274,23 @@ mod tests {
     fn projects_entries_like_openclaw() {
         let models = project_models(BODY.as_bytes()).unwrap();
         let ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
-        assert_eq!(ids, ["deepseek-ai/DeepSeek-R1", "Qwen/QwQ-32B", "acme/plain-model", "acme/nameless"]);
+        assert_eq!(
+            ids,
+            [
+                "deepseek-ai/DeepSeek-R1",
+                "Qwen/QwQ-32B",
+                "acme/plain-model",
+                "acme/nameless"
+            ]
+        );
 
         let r1 = &models[0];
         assert_eq!(r1.name, "DeepSeek R1", "catalog wins for the name");
         assert_eq!(r1.cost.output, 7.0);
-        assert_eq!(r1.context_window, 64000, "minimum live context, error routes ignored");
+        assert_eq!(
+            r1.context_window, 64000,
+            "minimum live context, error routes ignored"
+        );
         assert_eq!(r1.supports_tools, Some(false));
         assert_eq!(r1.routes.len(), 3, "every route is kept");
         assert_eq!(r1.routes[0].throughput, Some(48.25));
@@ -278,15 +304,28 @@ mod tests {
         assert!(qwq.defaulted.context_window);
         assert_eq!(qwq.supports_tools, None);
 
-        assert_eq!(models[2].name, "Acme Plain", "first non-empty of name/title/display_name");
+        assert_eq!(
+            models[2].name, "Acme Plain",
+            "first non-empty of name/title/display_name"
+        );
         assert_eq!(models[3].name, "Nameless");
         assert!(!models[3].reasoning);
     }
 
     #[test]
     fn rejects_bodies_without_a_data_array() {
-        for body in [r#"{"object":"list"}"#, r#"{"data":{}}"#, "[1]", "<html>", ""] {
-            assert_eq!(project_models(body.as_bytes()).unwrap_err().kind(), "malformed-response", "{body}");
+        for body in [
+            r#"{"object":"list"}"#,
+            r#"{"data":{}}"#,
+            "[1]",
+            "<html>",
+            "",
+        ] {
+            assert_eq!(
+                project_models(body.as_bytes()).unwrap_err().kind(),
+                "malformed-response",
+                "{body}"
+            );
         }
         assert!(project_models(br#"{"data":[]}"#).unwrap().is_empty());
     }
@@ -297,7 +336,10 @@ mod tests {
         let advisory = settle(Err(error.clone()), DiscoveryMode::Advisory).unwrap();
         assert_eq!(advisory.source, CatalogSource::Builtin);
         assert_eq!(advisory.warning, Some(error.clone()));
-        assert_eq!(settle(Err(error.clone()), DiscoveryMode::Strict), Err(error));
+        assert_eq!(
+            settle(Err(error.clone()), DiscoveryMode::Strict),
+            Err(error)
+        );
         let empty = settle(Ok(vec![]), DiscoveryMode::Advisory).unwrap();
         assert_eq!(empty.source, CatalogSource::Builtin);
         assert!(empty.warning.is_some());
@@ -310,7 +352,15 @@ mod tests {
         let settings = Settings::new("http://127.0.0.1:1/v1", Token::new("t"), 1000).unwrap();
         let request = discovery_request(&settings).unwrap();
         assert_eq!(request.url, "http://127.0.0.1:1/v1/models");
-        assert!(request.headers.contains(&("Authorization".into(), "Bearer t".into())));
-        assert!(request.headers.contains(&("Accept".into(), "application/json".into())));
+        assert!(
+            request
+                .headers
+                .contains(&("Authorization".into(), "Bearer t".into()))
+        );
+        assert!(
+            request
+                .headers
+                .contains(&("Accept".into(), "application/json".into()))
+        );
     }
 }

@@ -221,9 +221,7 @@ impl ProviderError {
             Self::PaymentRequired(_) => FailoverReason::Billing,
             Self::RateLimited(_) => FailoverReason::RateLimit,
             Self::Overloaded(_) => FailoverReason::Overloaded,
-            Self::Timeout(_) | Self::ServerError(_) | Self::Transport(_) => {
-                FailoverReason::Timeout
-            }
+            Self::Timeout(_) | Self::ServerError(_) | Self::Transport(_) => FailoverReason::Timeout,
             Self::ModelNotSupported(_) | Self::NotFound(_) => FailoverReason::ModelNotFound,
             Self::BadRequest(_) => FailoverReason::Format,
             Self::InvalidModelRef(_)
@@ -304,7 +302,12 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
             code: None,
         },
         Ok(ErrorBody {
-            error: Some(ErrorField::Object { message, code, kind }),
+            error:
+                Some(ErrorField::Object {
+                    message,
+                    code,
+                    kind,
+                }),
             ..
         }) => ParsedErrorBody {
             message,
@@ -483,7 +486,11 @@ mod tests {
             (400, r#"{"error":"bad"}"#, "bad-request"),
             (422, r#"{"error":"bad"}"#, "bad-request"),
             (401, r#"{"error":"Invalid credentials"}"#, "unauthorized"),
-            (402, r#"{"error":"You have depleted your monthly included credits"}"#, "payment-required"),
+            (
+                402,
+                r#"{"error":"You have depleted your monthly included credits"}"#,
+                "payment-required",
+            ),
             (403, r#"{"error":"no permission"}"#, "forbidden"),
             (404, "Not Found", "not-found"),
             (408, "", "timeout"),
@@ -529,11 +536,8 @@ mod tests {
         let date = httpdate::fmt_http_date(
             std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_030),
         );
-        let error = error_from_response(
-            &head(429, &[("retry-after", &date)]),
-            b"",
-            Some(1_000_000),
-        );
+        let error =
+            error_from_response(&head(429, &[("retry-after", &date)]), b"", Some(1_000_000));
         assert_eq!(error.details().retry_after_secs, Some(30));
         let error = error_from_response(
             &head(429, &[("RateLimit", "limit=100, remaining=0, reset=7")]),

@@ -18,7 +18,10 @@ use crate::model_ref::ModelRef;
 const COOLDOWN_STEPS_MS: [u64; 3] = [30_000, 60_000, 300_000];
 
 /// The candidates to try, in order.
-pub fn candidates(requested: Option<&str>, config: &Config) -> Result<Vec<ModelRef>, ProviderError> {
+pub fn candidates(
+    requested: Option<&str>,
+    config: &Config,
+) -> Result<Vec<ModelRef>, ProviderError> {
     let first = requested
         .map(str::to_owned)
         .or_else(|| config.primary.clone())
@@ -29,7 +32,10 @@ pub fn candidates(requested: Option<&str>, config: &Config) -> Result<Vec<ModelR
         .chain(config.primary.as_deref());
     for text in texts {
         let reference = ModelRef::parse(text)?;
-        if !chain.iter().any(|c| c.normalized() == reference.normalized()) {
+        if !chain
+            .iter()
+            .any(|c| c.normalized() == reference.normalized())
+        {
             chain.push(reference);
         }
     }
@@ -52,7 +58,11 @@ pub fn record_failure(cooldowns: &mut Vec<Cooldown>, model: &str, now_ms: u64) {
     let entry = match cooldowns.iter().position(|c| c.model == model) {
         Some(i) => &mut cooldowns[i],
         None => {
-            cooldowns.push(Cooldown { model: model.to_owned(), failures: 0, until_ms: 0 });
+            cooldowns.push(Cooldown {
+                model: model.to_owned(),
+                failures: 0,
+                until_ms: 0,
+            });
             cooldowns.last_mut().expect("just pushed")
         }
     };
@@ -68,7 +78,9 @@ pub fn record_success(cooldowns: &mut Vec<Cooldown>, model: &str) {
 
 /// Whether `model` is cooling down at `now_ms`.
 pub fn is_cooling(cooldowns: &[Cooldown], model: &str, now_ms: u64) -> bool {
-    cooldowns.iter().any(|c| c.model == model && c.until_ms > now_ms)
+    cooldowns
+        .iter()
+        .any(|c| c.model == model && c.until_ms > now_ms)
 }
 
 /// The candidates with cooling models moved behind the others, order otherwise kept.
@@ -113,16 +125,25 @@ pub fn run<T>(
             Ok(value) => {
                 record_success(cooldowns, &model);
                 attempts.push(Attempt { model, error: None });
-                return Outcome { result: Ok(value), attempts };
+                return Outcome {
+                    result: Ok(value),
+                    attempts,
+                };
             }
             Err(error) => {
                 let advances = error.advances_failover();
                 if advances {
                     record_failure(cooldowns, &model, now_ms);
                 }
-                attempts.push(Attempt { model, error: Some(error.clone()) });
+                attempts.push(Attempt {
+                    model,
+                    error: Some(error.clone()),
+                });
                 if !advances {
-                    return Outcome { result: Err(error), attempts };
+                    return Outcome {
+                        result: Err(error),
+                        attempts,
+                    };
                 }
                 last_error = Some(error);
             }
@@ -131,7 +152,10 @@ pub fn run<T>(
     let error = last_error.unwrap_or_else(|| {
         ProviderError::Config(crate::error::ErrorDetails::msg("there is no model to try"))
     });
-    Outcome { result: Err(error), attempts }
+    Outcome {
+        result: Err(error),
+        attempts,
+    }
 }
 
 #[cfg(test)]
@@ -149,28 +173,50 @@ mod tests {
 
     #[test]
     fn chain_is_requested_then_fallbacks_then_primary_without_duplicates() {
-        let config = config("huggingface/a/p", &["huggingface/a/f1", "a/f1", "huggingface/a/p", "a/f2"]);
+        let config = config(
+            "huggingface/a/p",
+            &["huggingface/a/f1", "a/f1", "huggingface/a/p", "a/f2"],
+        );
         assert_eq!(
             names(&candidates(Some("a/r"), &config).unwrap()),
-            ["huggingface/a/r", "huggingface/a/f1", "huggingface/a/p", "huggingface/a/f2"]
+            [
+                "huggingface/a/r",
+                "huggingface/a/f1",
+                "huggingface/a/p",
+                "huggingface/a/f2"
+            ]
         );
-        assert_eq!(names(&candidates(None, &config).unwrap())[0], "huggingface/a/p");
-        assert_eq!(names(&candidates(None, &Config::default()).unwrap()), [DEFAULT_MODEL_REF]);
-        assert_eq!(candidates(Some("bad"), &config).unwrap_err().kind(), "invalid-model-ref");
+        assert_eq!(
+            names(&candidates(None, &config).unwrap())[0],
+            "huggingface/a/p"
+        );
+        assert_eq!(
+            names(&candidates(None, &Config::default()).unwrap()),
+            [DEFAULT_MODEL_REF]
+        );
+        assert_eq!(
+            candidates(Some("bad"), &config).unwrap_err().kind(),
+            "invalid-model-ref"
+        );
     }
 
     #[test]
     fn run_advances_on_transient_errors_and_stops_on_format_errors() {
         let chain = candidates(Some("a/one"), &config("huggingface/a/three", &["a/two"])).unwrap();
         let mut cooldowns = Vec::new();
-        let outcome = run(chain.clone(), &mut cooldowns, 0, |c| match c.model.as_str() {
-            "a/one" => Err(ProviderError::PaymentRequired(ErrorDetails::msg("402"))),
-            "a/two" => Err(ProviderError::RateLimited(ErrorDetails::msg("429"))),
-            _ => Ok("three"),
+        let outcome = run(chain.clone(), &mut cooldowns, 0, |c| {
+            match c.model.as_str() {
+                "a/one" => Err(ProviderError::PaymentRequired(ErrorDetails::msg("402"))),
+                "a/two" => Err(ProviderError::RateLimited(ErrorDetails::msg("429"))),
+                _ => Ok("three"),
+            }
         });
         assert_eq!(outcome.result.unwrap(), "three");
         assert_eq!(outcome.attempts.len(), 3);
-        assert_eq!(outcome.attempts[0].error.as_ref().unwrap().kind(), "payment-required");
+        assert_eq!(
+            outcome.attempts[0].error.as_ref().unwrap().kind(),
+            "payment-required"
+        );
         assert_eq!(outcome.attempts[2].error, None);
         assert_eq!(cooldowns.len(), 2);
 
@@ -199,8 +245,14 @@ mod tests {
         let chain = candidates(Some("a/x"), &config("huggingface/a/y", &[])).unwrap();
         let mut cooldowns = Vec::new();
         record_failure(&mut cooldowns, "huggingface/a/x", 1000);
-        assert_eq!(names(&order(chain.clone(), &cooldowns, 1000)), ["huggingface/a/y", "huggingface/a/x"]);
-        assert_eq!(names(&order(chain, &cooldowns, 31_000)), ["huggingface/a/x", "huggingface/a/y"]);
+        assert_eq!(
+            names(&order(chain.clone(), &cooldowns, 1000)),
+            ["huggingface/a/y", "huggingface/a/x"]
+        );
+        assert_eq!(
+            names(&order(chain, &cooldowns, 31_000)),
+            ["huggingface/a/x", "huggingface/a/y"]
+        );
         record_success(&mut cooldowns, "huggingface/a/x");
         assert!(cooldowns.is_empty());
     }

@@ -49,7 +49,11 @@ pub struct Settings {
 
 impl Settings {
     /// Validates the base URL: `http` or `https`, a host, no query or fragment.
-    pub fn new(base_url: &str, token: Option<Token>, timeout_ms: u32) -> Result<Self, ProviderError> {
+    pub fn new(
+        base_url: &str,
+        token: Option<Token>,
+        timeout_ms: u32,
+    ) -> Result<Self, ProviderError> {
         let base_url = base_url.trim().trim_end_matches('/');
         let invalid = |why: &str| {
             ProviderError::Config(ErrorDetails::msg(format!("base URL {base_url:?} {why}")))
@@ -62,11 +66,19 @@ impl Settings {
         if authority.is_empty() {
             return Err(invalid("has no host"));
         }
-        if base_url.contains(['?', '#']) || base_url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(invalid("must not contain a query, fragment, spaces or control characters"));
+        if base_url.contains(['?', '#'])
+            || base_url
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(invalid(
+                "must not contain a query, fragment, spaces or control characters",
+            ));
         }
         if timeout_ms == 0 {
-            return Err(ProviderError::Config(ErrorDetails::msg("the timeout must be positive")));
+            return Err(ProviderError::Config(ErrorDetails::msg(
+                "the timeout must be positive",
+            )));
         }
         Ok(Self {
             base_url: base_url.to_owned(),
@@ -171,7 +183,10 @@ impl HttpRequest {
         accept: &str,
     ) -> Self {
         let mut headers = vec![
-            ("Authorization".to_owned(), format!("Bearer {}", token.expose())),
+            (
+                "Authorization".to_owned(),
+                format!("Bearer {}", token.expose()),
+            ),
             ("Accept".to_owned(), accept.to_owned()),
         ];
         if let Some(org) = &settings.bill_to {
@@ -206,12 +221,16 @@ impl ResponseHead {
 
     /// `x-request-id`, if present and non-empty.
     pub fn request_id(&self) -> Option<&str> {
-        self.header("x-request-id").map(str::trim).filter(|v| !v.is_empty())
+        self.header("x-request-id")
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
     }
 
     /// `x-inference-provider`, if present and non-empty.
     pub fn inference_provider(&self) -> Option<&str> {
-        self.header("x-inference-provider").map(str::trim).filter(|v| !v.is_empty())
+        self.header("x-inference-provider")
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
     }
 
     /// Whether the status is 2xx.
@@ -232,16 +251,29 @@ mod tests {
         assert!(!format!("{token:?}").contains("hf_abc"));
         let settings = Settings::new(DEFAULT_BASE_URL, Some(token.clone()), 1000).unwrap();
         assert!(!format!("{settings:?}").contains("hf_abc"));
-        let request = HttpRequest::to_router(&settings, Method::Get, settings.endpoint("models"), &token, "application/json");
+        let request = HttpRequest::to_router(
+            &settings,
+            Method::Get,
+            settings.endpoint("models"),
+            &token,
+            "application/json",
+        );
         assert!(!format!("{request:?}").contains("hf_abc"));
     }
 
     #[test]
     fn base_url_is_validated_and_normalised() {
         let settings = Settings::new("http://127.0.0.1:8080/v1/", None, 1).unwrap();
-        assert_eq!(settings.endpoint("models"), "http://127.0.0.1:8080/v1/models");
+        assert_eq!(
+            settings.endpoint("models"),
+            "http://127.0.0.1:8080/v1/models"
+        );
         for bad in ["", "ftp://x", "https://", "https://a b", "https://x/v1?q=1"] {
-            assert_eq!(Settings::new(bad, None, 1).unwrap_err().kind(), "config", "{bad}");
+            assert_eq!(
+                Settings::new(bad, None, 1).unwrap_err().kind(),
+                "config",
+                "{bad}"
+            );
         }
         assert!(Settings::new(DEFAULT_BASE_URL, None, 0).is_err());
     }

@@ -84,7 +84,10 @@ impl ModelRef {
         if trimmed.is_empty() {
             return Err(invalid("the reference is empty".into()));
         }
-        if let Some(bad) = trimmed.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        if let Some(bad) = trimmed
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control())
+        {
             return Err(invalid(format!(
                 "the reference contains whitespace or a control character ({:?})",
                 bad
@@ -142,7 +145,9 @@ impl ModelRef {
             )));
         }
         if org.contains([':', '@']) {
-            return Err(invalid(format!("the organisation {org:?} contains ':' or '@'")));
+            return Err(invalid(format!(
+                "the organisation {org:?} contains ':' or '@'"
+            )));
         }
         let (name, route) = match name.rsplit_once(':') {
             Some((_, "")) => return Err(invalid("the route suffix after ':' is empty".into())),
@@ -213,16 +218,28 @@ mod tests {
 
     #[test]
     fn strips_a_doubled_prefix_once() {
-        assert_eq!(parse("huggingface/huggingface/Qwen/Qwen3-8B").model, "Qwen/Qwen3-8B");
-        assert_eq!(parse("huggingface/HUGGINGFACE/Qwen/Qwen3-8B").model, "Qwen/Qwen3-8B");
+        assert_eq!(
+            parse("huggingface/huggingface/Qwen/Qwen3-8B").model,
+            "Qwen/Qwen3-8B"
+        );
+        assert_eq!(
+            parse("huggingface/HUGGINGFACE/Qwen/Qwen3-8B").model,
+            "Qwen/Qwen3-8B"
+        );
         // `huggingface` as the org of a bare id stays.
-        assert_eq!(parse("huggingface/SmolLM3-3B").model, "huggingface/SmolLM3-3B");
+        assert_eq!(
+            parse("huggingface/SmolLM3-3B").model,
+            "huggingface/SmolLM3-3B"
+        );
     }
 
     #[test]
     fn policies_are_normalised_and_providers_kept_verbatim() {
         assert_eq!(parse("a/b:FASTEST").wire_model(), "a/b:fastest");
-        assert_eq!(parse("a/b:preferred").route, Some(Route::Policy(Policy::Preferred)));
+        assert_eq!(
+            parse("a/b:preferred").route,
+            Some(Route::Policy(Policy::Preferred))
+        );
         assert_eq!(parse("a/b:Fireworks-AI").wire_model(), "a/b:Fireworks-AI");
         assert_eq!(parse("a/b:c:d").wire_model(), "a/b:c:d");
     }

@@ -112,7 +112,9 @@ impl SseDecoder {
 
     fn push_line_bytes(&mut self, bytes: &[u8]) -> Result<(), LineTooLong> {
         if self.line.len() + bytes.len() > self.max_line {
-            return Err(LineTooLong { limit: self.max_line });
+            return Err(LineTooLong {
+                limit: self.max_line,
+            });
         }
         self.line.extend_from_slice(bytes);
         Ok(())
@@ -137,7 +139,9 @@ impl SseDecoder {
         match field {
             b"data" => {
                 if self.data.len() + value.len() + 1 > self.max_line {
-                    return Err(LineTooLong { limit: self.max_line });
+                    return Err(LineTooLong {
+                        limit: self.max_line,
+                    });
                 }
                 if self.has_data {
                     self.data.push('\n');
@@ -191,7 +195,10 @@ mod tests {
     fn decodes_every_line_ending_and_field() {
         let events = decode_in_pieces(STREAM.as_bytes(), usize::MAX);
         let data: Vec<&str> = events.iter().map(|e| e.data.as_str()).collect();
-        assert_eq!(data, ["{\"a\":\"é€😀\"}", "line1\nline2", "cr-only", "[DONE]"]);
+        assert_eq!(
+            data,
+            ["{\"a\":\"é€😀\"}", "line1\nline2", "cr-only", "[DONE]"]
+        );
         assert_eq!(events[0].event.as_deref(), Some("message"));
         assert_eq!(events[0].id.as_deref(), Some("7"));
         assert_eq!(events[1].event, None);
@@ -202,7 +209,11 @@ mod tests {
     fn any_split_gives_the_same_events() {
         let whole = decode_in_pieces(STREAM.as_bytes(), usize::MAX);
         for piece in 1..STREAM.len() {
-            assert_eq!(decode_in_pieces(STREAM.as_bytes(), piece), whole, "pieces of {piece}");
+            assert_eq!(
+                decode_in_pieces(STREAM.as_bytes(), piece),
+                whole,
+                "pieces of {piece}"
+            );
         }
     }
 
@@ -213,7 +224,10 @@ mod tests {
         decoder.feed(b"data: a\r", &mut out).unwrap();
         decoder.feed(b"\n\r", &mut out).unwrap();
         decoder.feed(b"\ndata: b\n\n", &mut out).unwrap();
-        assert_eq!(out.iter().map(|e| e.data.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            out.iter().map(|e| e.data.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
     }
 
     #[test]
@@ -226,7 +240,10 @@ mod tests {
     fn lines_and_events_are_bounded() {
         let mut decoder = SseDecoder::new(16);
         let mut out = Vec::new();
-        assert_eq!(decoder.feed(&[b'x'; 17], &mut out), Err(LineTooLong { limit: 16 }));
+        assert_eq!(
+            decoder.feed(&[b'x'; 17], &mut out),
+            Err(LineTooLong { limit: 16 })
+        );
         let mut decoder = SseDecoder::new(16);
         let many = "data: 12345678\n".repeat(3);
         assert!(decoder.feed(many.as_bytes(), &mut out).is_err());

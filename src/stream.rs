@@ -143,10 +143,16 @@ impl ChatStreamDecoder {
         let finished = self.sse.finish(&mut sse_events);
         let events = self.interpret(sse_events, finished.is_err())?;
         if !self.done {
-            let what = if self.finish_seen { "after its finish reason" } else { "mid-answer" };
-            return Err(self.fail(ProviderError::TruncatedStream(ErrorDetails::msg(format!(
-                "the stream ended {what} without data: [DONE]"
-            )))));
+            let what = if self.finish_seen {
+                "after its finish reason"
+            } else {
+                "mid-answer"
+            };
+            return Err(
+                self.fail(ProviderError::TruncatedStream(ErrorDetails::msg(format!(
+                    "the stream ended {what} without data: [DONE]"
+                )))),
+            );
         }
         Ok(events)
     }
@@ -164,7 +170,11 @@ impl ChatStreamDecoder {
         error
     }
 
-    fn interpret(&mut self, sse_events: Vec<SseEvent>, too_long: bool) -> Result<Vec<StreamEvent>, ProviderError> {
+    fn interpret(
+        &mut self,
+        sse_events: Vec<SseEvent>,
+        too_long: bool,
+    ) -> Result<Vec<StreamEvent>, ProviderError> {
         let mut events = Vec::new();
         for sse in sse_events {
             if self.done {
@@ -173,14 +183,20 @@ impl ChatStreamDecoder {
             self.interpret_one(sse, &mut events)?;
         }
         if too_long && !self.done {
-            return Err(self.fail(ProviderError::ResponseTooLarge(ErrorDetails::msg(format!(
-                "a stream event exceeded {DEFAULT_MAX_LINE_BYTES} bytes"
-            )))));
+            return Err(
+                self.fail(ProviderError::ResponseTooLarge(ErrorDetails::msg(format!(
+                    "a stream event exceeded {DEFAULT_MAX_LINE_BYTES} bytes"
+                )))),
+            );
         }
         Ok(events)
     }
 
-    fn interpret_one(&mut self, sse: SseEvent, events: &mut Vec<StreamEvent>) -> Result<(), ProviderError> {
+    fn interpret_one(
+        &mut self,
+        sse: SseEvent,
+        events: &mut Vec<StreamEvent>,
+    ) -> Result<(), ProviderError> {
         let data = sse.data.trim();
         if data == "[DONE]" {
             self.done = true;
@@ -191,19 +207,23 @@ impl ChatStreamDecoder {
             Ok(value) => value,
             Err(_) if is_error_event => return Err(self.stream_error(data.as_bytes())),
             Err(e) => {
-                return Err(self.fail(ProviderError::MalformedResponse(ErrorDetails::msg(format!(
-                    "a stream event is not JSON ({e}): {}",
-                    bounded_message(data)
-                )))));
+                return Err(
+                    self.fail(ProviderError::MalformedResponse(ErrorDetails::msg(
+                        format!(
+                            "a stream event is not JSON ({e}): {}",
+                            bounded_message(data)
+                        ),
+                    ))),
+                );
             }
         };
         if is_error_event || (value.get("error").is_some() && value.get("choices").is_none()) {
             return Err(self.stream_error(data.as_bytes()));
         }
         let chunk: WireChunk = serde_json::from_value(value).map_err(|e| {
-            self.fail(ProviderError::MalformedResponse(ErrorDetails::msg(format!(
-                "a stream chunk has an unexpected shape: {e}"
-            ))))
+            self.fail(ProviderError::MalformedResponse(ErrorDetails::msg(
+                format!("a stream chunk has an unexpected shape: {e}"),
+            )))
         })?;
         if let Some(choice) = chunk.choices.and_then(|c| c.into_iter().next()) {
             if let Some(delta) = choice.delta {
@@ -229,8 +249,15 @@ impl ChatStreamDecoder {
             self.response.content.push_str(&text);
             events.push(StreamEvent::Content(text));
         }
-        if let Some(text) = delta.reasoning.or(delta.reasoning_content).filter(|t| !t.is_empty()) {
-            self.response.reasoning.get_or_insert_with(String::new).push_str(&text);
+        if let Some(text) = delta
+            .reasoning
+            .or(delta.reasoning_content)
+            .filter(|t| !t.is_empty())
+        {
+            self.response
+                .reasoning
+                .get_or_insert_with(String::new)
+                .push_str(&text);
             events.push(StreamEvent::Reasoning(text));
         }
         for (position, call) in delta.tool_calls.into_iter().flatten().enumerate() {
@@ -284,7 +311,10 @@ mod tests {
             &ModelRef::parse("huggingface/a/b:groq").unwrap(),
             ResponseHead {
                 status: 200,
-                headers: vec![("x-inference-provider".into(), "groq".into()), ("x-request-id".into(), "rq".into())],
+                headers: vec![
+                    ("x-inference-provider".into(), "groq".into()),
+                    ("x-request-id".into(), "rq".into()),
+                ],
             },
         )
     }
@@ -329,7 +359,11 @@ mod tests {
             assert_eq!(response.reasoning.as_deref(), Some("hm"));
             assert_eq!(
                 response.tool_calls,
-                [ToolCall { id: "call_1".into(), name: "get_weather".into(), arguments: "{\"city\":\"Paris\"}".into() }]
+                [ToolCall {
+                    id: "call_1".into(),
+                    name: "get_weather".into(),
+                    arguments: "{\"city\":\"Paris\"}".into()
+                }]
             );
             assert_eq!(response.finish_reason, FinishReason::ToolUse);
             assert_eq!(response.usage.unwrap().total_tokens, 12);
@@ -358,7 +392,10 @@ mod tests {
 
     #[test]
     fn a_stream_without_done_is_truncated() {
-        let (events, result) = run("data: {\"choices\":[{\"delta\":{\"content\":\"par\"}}]}\n\n", 7);
+        let (events, result) = run(
+            "data: {\"choices\":[{\"delta\":{\"content\":\"par\"}}]}\n\n",
+            7,
+        );
         assert_eq!(events, [StreamEvent::Content("par".into())]);
         assert_eq!(result.unwrap_err().kind(), "truncated-stream");
         let (_, result) = run("", 1);
@@ -368,8 +405,14 @@ mod tests {
     #[test]
     fn non_json_data_is_malformed_and_sticky() {
         let mut d = decoder();
-        assert_eq!(d.feed(b"data: <html>\n\n").unwrap_err().kind(), "malformed-response");
-        assert_eq!(d.feed(b"data: [DONE]\n\n").unwrap_err().kind(), "malformed-response");
+        assert_eq!(
+            d.feed(b"data: <html>\n\n").unwrap_err().kind(),
+            "malformed-response"
+        );
+        assert_eq!(
+            d.feed(b"data: [DONE]\n\n").unwrap_err().kind(),
+            "malformed-response"
+        );
         assert_eq!(d.finish().unwrap_err().kind(), "malformed-response");
     }
 

@@ -1,0 +1,471 @@
+//! The component adapter: exports the WIT `provider` world over the core and does
+//! I/O with `wasi:http`. It only converts types (see `convert`) and moves bytes
+//! (see `transport`); every rule lives in the core.
+
+mod convert;
+mod transport;
+
+mod bindings {
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "provider",
+        with: {
+            "wasi:http/outgoing-handler@0.2.12": wasip2::http::outgoing_handler,
+            "wasi:http/types@0.2.12": wasip2::http::types,
+            "wasi:io/error@0.2.12": wasip2::io::error,
+            "wasi:io/poll@0.2.12": wasip2::io::poll,
+            "wasi:io/streams@0.2.12": wasip2::io::streams,
+            "wasi:clocks/monotonic-clock@0.2.12": wasip2::clocks::monotonic_clock,
+        },
+    });
+}
+
+use crate::chat::{self, MAX_CHAT_RESPONSE_BYTES};
+use crate::discovery::{self, MAX_DISCOVERY_BYTES};
+use crate::error::{ErrorDetails, ProviderError};
+use crate::http::{ResponseHead, Settings};
+use crate::model_ref::ModelRef;
+use crate::stream::ChatStreamDecoder;
+use crate::{auth, catalog, config, failover};
+use bindings::exports::huggingface::provider as wit;
+use convert::{from_wit, to_wit};
+use std::cell::RefCell;
+
+struct Component;
+
+bindings::export!(Component with_types_in bindings);
+
+/// A WIT `provider-error`, the form every export returns.
+type WitError = wit::types::ProviderError;
+
+/// Seconds since the epoch for `Retry-After` dates.
+fn now_unix_secs() -> Option<u64> {
+    Some(transport::now_unix_ms() / 1000)
+}
+
+/// Reads a non-2xx response into its typed error.
+fn error_from(response: &mut transport::Response) -> ProviderError {
+    let body = response.body.read_error_body();
+    crate::error::error_from_response(&response.head, &body, now_unix_secs())
+}
+
+fn discover(settings: &Settings) -> Result<Vec<catalog::ModelInfo>, ProviderError> {
+    let Some(request) = discovery::discovery_request(settings) else {
+        return Ok(catalog::builtin());
+    };
+    let mut response = transport::send(&request, settings.timeout_ms)?;
+    if !response.head.is_success() {
+        return Err(error_from(&mut response));
+    }
+    let body = response
+        .body
+        .read_to_end(MAX_DISCOVERY_BYTES)
+        .map_err(|e| e.with_response_head(&response.head))?;
+    discovery::project_models(&body).map_err(|e| e.with_response_head(&response.head))
+}
+
+fn complete_one(
+    settings: &Settings,
+    model: &ModelRef,
+    request: &chat::ChatRequest,
+) -> Result<chat::ChatResponse, ProviderError> {
+    let http = chat::build_request(settings, model, request, false)?;
+    let mut response = transport::send(&http, settings.timeout_ms)?;
+    if !response.head.is_success() {
+        return Err(error_from(&mut response));
+    }
+    let body = response
+        .body
+        .read_to_end(MAX_CHAT_RESPONSE_BYTES)
+        .map_err(|e| e.with_response_head(&response.head))?;
+    chat::parse_response(model, &response.head, &body)
+}
+
+/// An open stream: the decoder, and the body until it is finished.
+struct ChatStream {
+    state: RefCell<StreamState>,
+}
+
+struct StreamState {
+    decoder: ChatStreamDecoder,
+    body: Option<transport::BodyReader>,
+    head: ResponseHead,
+    settings: Settings,
+}
+
+fn open_stream(
+    settings: &Settings,
+    model: &ModelRef,
+    request: &chat::ChatRequest,
+) -> Result<ChatStream, ProviderError> {
+    let http = chat::build_request(settings, model, request, true)?;
+    let mut response = transport::send(&http, settings.timeout_ms)?;
+    if !response.head.is_success() {
+        return Err(error_from(&mut response));
+    }
+    Ok(ChatStream {
+        state: RefCell::new(StreamState {
+            decoder: ChatStreamDecoder::new(model, response.head.clone()),
+            body: Some(response.body),
+            head: response.head,
+            settings: settings.clone(),
+        }),
+    })
+}
+
+impl StreamState {
+    fn next(&mut self) -> Result<Option<Vec<crate::stream::StreamEvent>>, ProviderError> {
+        loop {
+            let Some(body) = self.body.as_mut() else {
+                // Finished: repeat a failure, else report the end.
+                return self.decoder.finish().map(|_| None);
+            };
+            let events = match body.read().map_err(|e| e.with_response_head(&self.head))? {
+                Some(bytes) => self.decoder.feed(&bytes)?,
+                None => {
+                    self.body = None;
+                    self.decoder.finish()?
+                }
+            };
+            if self.decoder.is_done() {
+                // Close the connection as soon as the answer is complete.
+                self.body = None;
+            }
+            if !events.is_empty() {
+                return Ok(Some(events));
+            }
+        }
+    }
+}
+
+impl wit::chat::GuestChatStream for ChatStream {
+    fn next(&self) -> Result<Option<Vec<wit::chat::StreamEvent>>, WitError> {
+        let mut state = self.state.borrow_mut();
+        let result = state.next();
+        match result {
+            Ok(events) => Ok(events.map(|events| events.into_iter().map(to_wit).collect())),
+            Err(error) => Err(to_wit(state.settings.redact(error))),
+        }
+    }
+
+    fn response(&self) -> wit::chat::ChatResponse {
+        to_wit(self.state.borrow().decoder.response().clone())
+    }
+}
+
+/// Converts a WIT settings record, reporting an invalid one as `config`.
+fn settings(settings: wit::types::Settings) -> Result<Settings, WitError> {
+    from_wit::<_, Result<Settings, ProviderError>>(settings).map_err(to_wit)
+}
+
+fn parse_ref(text: &str) -> Result<ModelRef, WitError> {
+    ModelRef::parse(text).map_err(to_wit)
+}
+
+impl wit::model_refs::Guest for Component {
+    fn parse(text: String) -> Result<wit::types::ModelRef, WitError> {
+        parse_ref(&text).map(to_wit)
+    }
+
+    fn normalize(text: String) -> Result<String, WitError> {
+        parse_ref(&text).map(|r| r.normalized())
+    }
+
+    fn wire_model(text: String) -> Result<String, WitError> {
+        parse_ref(&text).map(|r| r.wire_model())
+    }
+}
+
+impl wit::catalog::Guest for Component {
+    fn builtin() -> Vec<wit::types::ModelInfo> {
+        catalog::builtin().into_iter().map(to_wit).collect()
+    }
+
+    fn project_models(body: Vec<u8>) -> Result<Vec<wit::types::ModelInfo>, WitError> {
+        discovery::project_models(&body)
+            .map(|models| models.into_iter().map(to_wit).collect())
+            .map_err(to_wit)
+    }
+
+    fn discover(
+        settings_record: wit::types::Settings,
+        mode: wit::catalog::DiscoveryMode,
+    ) -> Result<wit::catalog::Discovery, WitError> {
+        let settings = settings(settings_record)?;
+        if settings.token.is_none() {
+            return Ok(to_wit(discovery::builtin_discovery()));
+        }
+        let outcome = discover(&settings).map_err(|e| settings.redact(e));
+        let settled = discovery::settle(outcome, from_wit(mode));
+        settled.map(to_wit).map_err(to_wit)
+    }
+
+    fn merge(
+        models: Vec<wit::types::ModelInfo>,
+        config: wit::types::Config,
+    ) -> Vec<wit::types::ModelInfo> {
+        let models: Vec<catalog::ModelInfo> = models.into_iter().map(from_wit).collect();
+        config::merge(&models, &from_wit(config))
+            .into_iter()
+            .map(to_wit)
+            .collect()
+    }
+
+    fn derive_name(id: String, owned_by: Option<String>) -> String {
+        catalog::derive_name(&id, owned_by.as_deref())
+    }
+
+    fn display_name(
+        reference: String,
+        models: Vec<wit::types::ModelInfo>,
+    ) -> Result<String, WitError> {
+        let reference = parse_ref(&reference)?;
+        let models: Vec<catalog::ModelInfo> = models.into_iter().map(from_wit).collect();
+        Ok(catalog::display_name_for(&reference, &models))
+    }
+
+    fn explain_route(
+        model: wit::types::ModelInfo,
+        reference: String,
+    ) -> Result<Option<wit::types::RouteInfo>, WitError> {
+        let reference = parse_ref(&reference)?;
+        let model: catalog::ModelInfo = from_wit(model);
+        Ok(reference
+            .route
+            .as_ref()
+            .and_then(|route| model.route_for(route))
+            .cloned()
+            .map(to_wit))
+    }
+}
+
+impl wit::configuration::Guest for Component {
+    fn parse(text: String) -> Result<wit::types::Config, WitError> {
+        config::Config::parse(&text).map(to_wit).map_err(to_wit)
+    }
+
+    fn onboard(
+        existing: Option<String>,
+        models: Vec<wit::types::ModelInfo>,
+        has_token: bool,
+    ) -> Result<String, WitError> {
+        let models: Vec<catalog::ModelInfo> = models.into_iter().map(from_wit).collect();
+        config::onboard(existing.as_deref(), &models, has_token).map_err(to_wit)
+    }
+}
+
+impl wit::auth::Guest for Component {
+    fn token_file_path(env: Vec<(String, String)>) -> Option<String> {
+        auth::token_file_path(&env)
+    }
+
+    fn resolve_token(
+        env: Vec<(String, String)>,
+        token_file: Option<String>,
+    ) -> Option<wit::auth::ResolvedToken> {
+        auth::resolve_token(&env, token_file.as_deref()).map(to_wit)
+    }
+}
+
+/// Splits a WIT chat request into its model reference and the core request.
+fn chat_request(
+    request: wit::chat::ChatRequest,
+) -> Result<(ModelRef, chat::ChatRequest), WitError> {
+    let model = parse_ref(&request.model)?;
+    Ok((model, from_wit(request)))
+}
+
+impl wit::chat::Guest for Component {
+    type ChatStream = ChatStream;
+
+    fn check_task(task: wit::chat::Task) -> Result<(), WitError> {
+        match task {
+            wit::chat::Task::ChatCompletion => Ok(()),
+            other => Err(to_wit(ProviderError::Unsupported(ErrorDetails::msg(
+                format!(
+                    "{other:?} is not served: the Hugging Face provider offers chat completions only; \
+                 use the Hugging Face inference clients for other tasks"
+                ),
+            )))),
+        }
+    }
+
+    fn check_request(
+        model: wit::types::ModelInfo,
+        request: wit::chat::ChatRequest,
+    ) -> Result<(), WitError> {
+        let (reference, request) = chat_request(request)?;
+        chat::check_request(&from_wit(model), &reference, &request).map_err(to_wit)
+    }
+
+    fn build_request(
+        settings_record: wit::types::Settings,
+        request: wit::chat::ChatRequest,
+        streaming: bool,
+    ) -> Result<wit::chat::HttpRequest, WitError> {
+        let settings = settings(settings_record)?;
+        let (model, request) = chat_request(request)?;
+        chat::build_request(&settings, &model, &request, streaming)
+            .map(to_wit)
+            .map_err(|e| to_wit(settings.redact(e)))
+    }
+
+    fn parse_response(
+        model: String,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Result<wit::chat::ChatResponse, WitError> {
+        let model = parse_ref(&model)?;
+        let head = ResponseHead { status, headers };
+        if !head.is_success() {
+            return Err(to_wit(crate::error::error_from_response(
+                &head,
+                &body,
+                now_unix_secs(),
+            )));
+        }
+        chat::parse_response(&model, &head, &body)
+            .map(to_wit)
+            .map_err(to_wit)
+    }
+
+    fn complete(
+        settings_record: wit::types::Settings,
+        request: wit::chat::ChatRequest,
+    ) -> Result<wit::chat::ChatResponse, WitError> {
+        let settings = settings(settings_record)?;
+        let (model, request) = chat_request(request)?;
+        complete_one(&settings, &model, &request)
+            .map(to_wit)
+            .map_err(|e| to_wit(settings.redact(e)))
+    }
+
+    fn open_stream(
+        settings_record: wit::types::Settings,
+        request: wit::chat::ChatRequest,
+    ) -> Result<wit::chat::ChatStream, WitError> {
+        let settings = settings(settings_record)?;
+        let (model, request) = chat_request(request)?;
+        open_stream(&settings, &model, &request)
+            .map(wit::chat::ChatStream::new)
+            .map_err(|e| to_wit(settings.redact(e)))
+    }
+}
+
+/// Runs `attempt` over the candidates with the core's failover loop.
+fn run_failover<T>(
+    settings: &Settings,
+    candidates: Vec<String>,
+    cooldowns: Vec<wit::failover::Cooldown>,
+    mut attempt: impl FnMut(&ModelRef) -> Result<T, ProviderError>,
+) -> (
+    Result<T, WitError>,
+    Vec<wit::failover::Attempt>,
+    Vec<wit::failover::Cooldown>,
+) {
+    let mut cooldowns: Vec<failover::Cooldown> = cooldowns.into_iter().map(from_wit).collect();
+    // No token: fail once, before any request, rather than once per candidate.
+    if let Err(error) = settings.require_token() {
+        let cooldowns = cooldowns.into_iter().map(to_wit).collect();
+        return (Err(to_wit(error)), Vec::new(), cooldowns);
+    }
+    let parsed: Result<Vec<ModelRef>, ProviderError> =
+        candidates.iter().map(|c| ModelRef::parse(c)).collect();
+    let outcome = match parsed {
+        Ok(chain) => failover::run(
+            chain,
+            &mut cooldowns,
+            transport::now_unix_ms(),
+            |candidate| attempt(candidate).map_err(|e| settings.redact(e)),
+        ),
+        Err(error) => failover::Outcome {
+            result: Err(error),
+            attempts: Vec::new(),
+        },
+    };
+    (
+        outcome.result.map_err(to_wit),
+        outcome.attempts.into_iter().map(to_wit).collect(),
+        cooldowns.into_iter().map(to_wit).collect(),
+    )
+}
+
+impl wit::failover::Guest for Component {
+    fn candidates(
+        requested: Option<String>,
+        config: wit::types::Config,
+    ) -> Result<Vec<String>, WitError> {
+        failover::candidates(requested.as_deref(), &from_wit(config))
+            .map(|chain| chain.iter().map(ModelRef::normalized).collect())
+            .map_err(to_wit)
+    }
+
+    fn classify(error: WitError) -> Option<wit::types::FailoverReason> {
+        from_wit::<_, ProviderError>(error)
+            .failover_reason()
+            .map(to_wit)
+    }
+
+    fn advances(error: WitError) -> bool {
+        from_wit::<_, ProviderError>(error).advances_failover()
+    }
+
+    fn complete(
+        settings_record: wit::types::Settings,
+        request: wit::chat::ChatRequest,
+        candidates: Vec<String>,
+        cooldowns: Vec<wit::failover::Cooldown>,
+    ) -> wit::failover::CompletionOutcome {
+        let prepared = settings(settings_record)
+            .and_then(|s| Ok((s, from_wit::<_, chat::ChatRequest>(request))));
+        let (settings, request) = match prepared {
+            Ok(prepared) => prepared,
+            Err(error) => {
+                return wit::failover::CompletionOutcome {
+                    completion: Err(error),
+                    attempts: Vec::new(),
+                    cooldowns,
+                };
+            }
+        };
+        let (completion, attempts, cooldowns) =
+            run_failover(&settings, candidates, cooldowns, |model| {
+                complete_one(&settings, model, &request)
+            });
+        wit::failover::CompletionOutcome {
+            completion: completion.map(to_wit),
+            attempts,
+            cooldowns,
+        }
+    }
+
+    fn open_stream(
+        settings_record: wit::types::Settings,
+        request: wit::chat::ChatRequest,
+        candidates: Vec<String>,
+        cooldowns: Vec<wit::failover::Cooldown>,
+    ) -> wit::failover::StreamOutcome {
+        let prepared = settings(settings_record)
+            .and_then(|s| Ok((s, from_wit::<_, chat::ChatRequest>(request))));
+        let (settings, request) = match prepared {
+            Ok(prepared) => prepared,
+            Err(error) => {
+                return wit::failover::StreamOutcome {
+                    opened: Err(error),
+                    attempts: Vec::new(),
+                    cooldowns,
+                };
+            }
+        };
+        let (opened, attempts, cooldowns) =
+            run_failover(&settings, candidates, cooldowns, |model| {
+                open_stream(&settings, model, &request)
+            });
+        wit::failover::StreamOutcome {
+            opened: opened.map(wit::chat::ChatStream::new),
+            attempts,
+            cooldowns,
+        }
+    }
+}

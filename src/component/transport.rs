@@ -1,0 +1,240 @@
+//! HTTP through `wasi:http/outgoing-handler`, via the `wasip2` crate.
+//!
+//! Design decisions:
+//! - A `GET` never takes the request body, so the host sends an empty one; nothing
+//!   is written after the host may have closed it (the failure seen with wstd 0.6.8).
+//! - Bodies are read incrementally: callers stop at a byte limit or feed pieces to
+//!   the SSE decoder as they arrive.
+//! - Connect, first-byte and between-bytes timeouts all come from the settings.
+
+use crate::error::{ErrorDetails, ProviderError};
+use crate::http::{HttpRequest, Method, ResponseHead};
+use wasip2::http::outgoing_handler;
+use wasip2::http::types::{
+    ErrorCode, Fields, IncomingBody, IncomingResponse, Method as WasiMethod, OutgoingBody,
+    OutgoingRequest, RequestOptions, Scheme,
+};
+use wasip2::io::streams::{InputStream, StreamError};
+
+/// Largest piece written to an output stream at once (`blocking-write-and-flush` limit).
+const WRITE_CHUNK: usize = 4096;
+/// Largest piece read from a body at once.
+pub const READ_CHUNK: u64 = 64 * 1024;
+/// Largest error body read; the rest is left unread.
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
+fn transport(message: impl Into<String>) -> ProviderError {
+    ProviderError::Transport(ErrorDetails::msg(message))
+}
+
+/// Maps a `wasi:http` error code to a typed error, naming the code as WIT does.
+pub fn from_error_code(code: &ErrorCode) -> ProviderError {
+    match code {
+        ErrorCode::ConnectionTimeout => ProviderError::Timeout(ErrorDetails::msg(
+            "connection-timeout: could not connect in time",
+        )),
+        ErrorCode::ConnectionReadTimeout => ProviderError::Timeout(ErrorDetails::msg(
+            "connection-read-timeout: no data in time",
+        )),
+        ErrorCode::ConnectionWriteTimeout => {
+            ProviderError::Timeout(ErrorDetails::msg("connection-write-timeout"))
+        }
+        ErrorCode::HttpResponseTimeout => ProviderError::Timeout(ErrorDetails::msg(
+            "HTTP-response-timeout: no response in time",
+        )),
+        ErrorCode::DnsTimeout => ProviderError::Timeout(ErrorDetails::msg("DNS-timeout")),
+        ErrorCode::HttpRequestDenied => {
+            transport("HTTP-request-denied: the host does not allow this destination")
+        }
+        ErrorCode::ConnectionRefused => transport("connection-refused"),
+        ErrorCode::ConnectionTerminated => {
+            transport("connection-terminated: the connection closed early")
+        }
+        ErrorCode::HttpResponseBodySize(limit) => {
+            ProviderError::ResponseTooLarge(ErrorDetails::msg(format!(
+                "HTTP-response-body-size: the host limits bodies to {limit:?} bytes"
+            )))
+        }
+        other => transport(format!("{other:?}")),
+    }
+}
+
+/// An HTTP response whose body has not been read yet.
+pub struct Response {
+    /// Status and headers.
+    pub head: ResponseHead,
+    /// The body, to be read in pieces.
+    pub body: BodyReader,
+}
+
+/// A response body being read. Fields drop in order: the stream before its body,
+/// the body before its response, as `wasi:http` requires of child resources.
+pub struct BodyReader {
+    stream: InputStream,
+    _body: IncomingBody,
+    _response: IncomingResponse,
+}
+
+impl BodyReader {
+    /// The next piece of the body, or `None` at its end.
+    pub fn read(&mut self) -> Result<Option<Vec<u8>>, ProviderError> {
+        loop {
+            match self.stream.blocking_read(READ_CHUNK) {
+                Ok(bytes) if bytes.is_empty() => continue,
+                Ok(bytes) => return Ok(Some(bytes)),
+                Err(StreamError::Closed) => return Ok(None),
+                Err(StreamError::LastOperationFailed(error)) => {
+                    return Err(match wasip2::http::types::http_error_code(&error) {
+                        Some(code) => from_error_code(&code),
+                        None => transport(format!(
+                            "reading the response failed: {}",
+                            error.to_debug_string()
+                        )),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The whole body; `response-too-large` as soon as it exceeds `limit` bytes.
+    pub fn read_to_end(&mut self, limit: usize) -> Result<Vec<u8>, ProviderError> {
+        let mut body = Vec::new();
+        while let Some(piece) = self.read()? {
+            if body.len() + piece.len() > limit {
+                return Err(ProviderError::ResponseTooLarge(ErrorDetails::msg(format!(
+                    "the response exceeded {limit} bytes"
+                ))));
+            }
+            body.extend_from_slice(&piece);
+        }
+        Ok(body)
+    }
+
+    /// Up to `MAX_ERROR_BODY_BYTES` of the body, for an error message; read
+    /// failures end the read quietly since the status already tells the story.
+    pub fn read_error_body(&mut self) -> Vec<u8> {
+        let mut body = Vec::new();
+        while body.len() < MAX_ERROR_BODY_BYTES {
+            match self.read() {
+                Ok(Some(piece)) => body.extend_from_slice(&piece),
+                _ => break,
+            }
+        }
+        body.truncate(MAX_ERROR_BODY_BYTES);
+        body
+    }
+}
+
+/// Splits an absolute URL into scheme, authority and path-with-query.
+fn split_url(url: &str) -> Result<(Scheme, &str, &str), ProviderError> {
+    let (scheme, rest) = if let Some(rest) = url.strip_prefix("https://") {
+        (Scheme::Https, rest)
+    } else if let Some(rest) = url.strip_prefix("http://") {
+        (Scheme::Http, rest)
+    } else {
+        return Err(transport(format!("unsupported URL {url:?}")));
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(slash) => rest.split_at(slash),
+        None => (rest, "/"),
+    };
+    Ok((scheme, authority, path))
+}
+
+/// Sends `request` and waits for the response head.
+pub fn send(request: &HttpRequest, timeout_ms: u32) -> Result<Response, ProviderError> {
+    let headers = Fields::new();
+    for (name, value) in &request.headers {
+        headers
+            .append(name, value.as_bytes())
+            .map_err(|e| transport(format!("header {name:?} was refused: {e:?}")))?;
+    }
+    if !request.body.is_empty() {
+        let length = request.body.len().to_string();
+        headers
+            .append("Content-Length", length.as_bytes())
+            .map_err(|e| transport(format!("Content-Length was refused: {e:?}")))?;
+    }
+    let outgoing = OutgoingRequest::new(headers);
+    let (scheme, authority, path) = split_url(&request.url)?;
+    let method = match request.method {
+        Method::Get => WasiMethod::Get,
+        Method::Post => WasiMethod::Post,
+    };
+    let refused = |what: &str| transport(format!("the host refused the request {what}"));
+    outgoing
+        .set_method(&method)
+        .map_err(|()| refused("method"))?;
+    outgoing
+        .set_scheme(Some(&scheme))
+        .map_err(|()| refused("scheme"))?;
+    outgoing
+        .set_authority(Some(authority))
+        .map_err(|()| refused("authority"))?;
+    outgoing
+        .set_path_with_query(Some(path))
+        .map_err(|()| refused("path"))?;
+
+    let options = RequestOptions::new();
+    let timeout_ns = u64::from(timeout_ms) * 1_000_000;
+    // A host that does not support a timeout refuses it; the others still apply.
+    let _ = options.set_connect_timeout(Some(timeout_ns));
+    let _ = options.set_first_byte_timeout(Some(timeout_ns));
+    let _ = options.set_between_bytes_timeout(Some(timeout_ns));
+
+    let body = if request.body.is_empty() {
+        None
+    } else {
+        Some(outgoing.body().map_err(|()| refused("body"))?)
+    };
+    let pending =
+        outgoing_handler::handle(outgoing, Some(options)).map_err(|code| from_error_code(&code))?;
+    if let Some(body) = body {
+        {
+            let stream = body.write().map_err(|()| refused("body stream"))?;
+            for piece in request.body.chunks(WRITE_CHUNK) {
+                stream
+                    .blocking_write_and_flush(piece)
+                    .map_err(|e| transport(format!("writing the request body failed: {e:?}")))?;
+            }
+        }
+        OutgoingBody::finish(body, None).map_err(|code| from_error_code(&code))?;
+    }
+    pending.subscribe().block();
+    let response = match pending.get() {
+        Some(Ok(Ok(response))) => response,
+        Some(Ok(Err(code))) => return Err(from_error_code(&code)),
+        Some(Err(())) | None => return Err(transport("the response was already taken")),
+    };
+    let head = ResponseHead {
+        status: response.status(),
+        headers: response
+            .headers()
+            .entries()
+            .into_iter()
+            .map(|(name, value)| (name, String::from_utf8_lossy(&value).into_owned()))
+            .collect(),
+    };
+    let body = response
+        .consume()
+        .map_err(|()| transport("the response body was already taken"))?;
+    let stream = body
+        .stream()
+        .map_err(|()| transport("the response body stream was already taken"))?;
+    Ok(Response {
+        head,
+        body: BodyReader {
+            stream,
+            _body: body,
+            _response: response,
+        },
+    })
+}
+
+/// Milliseconds since the Unix epoch, from the host's wall clock.
+pub fn now_unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis().min(u128::from(u64::MAX)) as u64)
+        .unwrap_or(0)
+}
