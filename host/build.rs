@@ -1,0 +1,96 @@
+//! Builds the provider component for `wasm32-wasip2` so that `cargo run -p
+//! hf-provider` is the one command a newcomer needs.
+//!
+//! The guest is built into its own target directory (`target/guest`), so the
+//! nested cargo never waits on the outer build's lock, and with the outer
+//! build's per-crate environment removed so nothing of the host target leaks in.
+//! Machines may run with `RUSTUP_AUTO_INSTALL=0`, so the target is added first
+//! (idempotent and quick when present).
+
+use std::env;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Variables cargo sets for this build script that must not reach the nested build.
+fn leaks_into_nested_build(key: &str) -> bool {
+    let keep = [
+        "CARGO_HOME",
+        "CARGO_NET_OFFLINE",
+        "CARGO_HTTP_TIMEOUT",
+        "CARGO_MAKEFLAGS",
+    ];
+    (key.starts_with("CARGO_") && !keep.contains(&key) && !key.starts_with("CARGO_REGISTRIES"))
+        || matches!(
+            key,
+            "RUSTC_WORKSPACE_WRAPPER"
+                | "RUSTFLAGS"
+                | "TARGET"
+                | "HOST"
+                | "OUT_DIR"
+                | "PROFILE"
+                | "OPT_LEVEL"
+                | "DEBUG"
+                | "NUM_JOBS"
+                | "RUSTC_LINKER"
+                | "RUSTDOC"
+        )
+}
+
+fn main() {
+    let host_dir =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = host_dir
+        .parent()
+        .expect("the host crate lives in the workspace")
+        .to_path_buf();
+    for watched in ["src", "wit", "Cargo.toml", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={}", root.join(watched).display());
+    }
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let target_dir = root.join("target").join("guest");
+
+    // Best effort: without rustup (a toolchain installed otherwise) the target
+    // must already be there, and the build below says so if it is not.
+    let _ = Command::new("rustup")
+        .current_dir(&root)
+        .args(["target", "add", "--quiet", "wasm32-wasip2"])
+        .status();
+
+    let mut build = Command::new(&cargo);
+    build
+        .current_dir(&root)
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "huggingface-provider",
+            "--target",
+            "wasm32-wasip2",
+            "--release",
+            "--target-dir",
+        ])
+        .arg(&target_dir);
+    for (key, _) in env::vars() {
+        if leaks_into_nested_build(&key) {
+            build.env_remove(key);
+        }
+    }
+    let status = build
+        .status()
+        .expect("could not run cargo to build the component");
+    assert!(
+        status.success(),
+        "building the component for wasm32-wasip2 failed ({status})"
+    );
+
+    let component = target_dir.join("wasm32-wasip2/release/huggingface_provider.wasm");
+    assert!(
+        component.exists(),
+        "the component was not produced at {}",
+        component.display()
+    );
+    println!(
+        "cargo:rustc-env=HF_PROVIDER_COMPONENT={}",
+        component.display()
+    );
+}
