@@ -14,6 +14,9 @@ use serde::Deserialize;
 /// Where Hugging Face users create fine-grained tokens.
 pub const TOKEN_SETTINGS_URL: &str = "https://huggingface.co/settings/tokens";
 
+/// Shortest secret [`ProviderError::redact`] scrubs.
+pub const MIN_REDACTED_LEN: usize = 6;
+
 /// Longest server-provided message kept in an error (bytes, at a char boundary).
 const MAX_MESSAGE_BYTES: usize = 1000;
 
@@ -240,8 +243,11 @@ impl ProviderError {
     }
 
     /// Replaces every occurrence of `secret` in the message with `[redacted]`.
+    /// Secrets shorter than `MIN_REDACTED_LEN` are left alone: scrubbing every
+    /// `t` of a message for a one-letter test token would only garble it, and
+    /// real Hugging Face tokens are dozens of characters long.
     pub fn redact(mut self, secret: &str) -> Self {
-        if !secret.is_empty() {
+        if secret.len() >= MIN_REDACTED_LEN {
             let details = self.details_mut();
             if details.message.contains(secret) {
                 details.message = details.message.replace(secret, "[redacted]");
@@ -593,5 +599,7 @@ mod tests {
         let error = ProviderError::BadRequest(ErrorDetails::msg("echo hf_secret here"));
         let redacted = error.redact("hf_secret");
         assert_eq!(redacted.details().message, "echo [redacted] here");
+        let short = ProviderError::BadRequest(ErrorDetails::msg("the token"));
+        assert_eq!(short.redact("t").details().message, "the token");
     }
 }
