@@ -43,6 +43,7 @@ fn main() {
         .parent()
         .expect("the host crate lives in the workspace")
         .to_path_buf();
+    println!("cargo:rerun-if-changed=build.rs");
     for watched in ["src", "wit", "Cargo.toml", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
@@ -53,7 +54,7 @@ fn main() {
     // must already be there, and the build below says so if it is not.
     let _ = Command::new("rustup")
         .current_dir(&root)
-        .args(["target", "add", "--quiet", "wasm32-wasip2"])
+        .args(["target", "add", "wasm32-wasip2"])
         .status();
 
     let mut build = Command::new(&cargo);
@@ -92,5 +93,15 @@ fn main() {
     println!(
         "cargo:rustc-env=HF_PROVIDER_COMPONENT={}",
         component.display()
+    );
+    // Cargo decides whether the host library is fresh before this script runs,
+    // so a rebuilt component at the same path would be embedded one build late.
+    // A digest of its bytes in the script's output makes every change visible.
+    let bytes = std::fs::read(&component).expect("read the component");
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&bytes, &mut hasher);
+    println!(
+        "cargo:rustc-env=HF_PROVIDER_COMPONENT_DIGEST={:016x}",
+        std::hash::Hasher::finish(&hasher)
     );
 }

@@ -51,6 +51,9 @@ pub use wit::types::{
 /// The component built by `build.rs` for `wasm32-wasip2` (release profile).
 pub const COMPONENT: &[u8] = include_bytes!(env!("HF_PROVIDER_COMPONENT"));
 
+/// A digest of [`COMPONENT`], which changes whenever the component does.
+pub const COMPONENT_DIGEST: &str = env!("HF_PROVIDER_COMPONENT_DIGEST");
+
 /// The public router, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://router.huggingface.co/v1";
 
@@ -204,6 +207,15 @@ impl Host {
             pre,
             cooldowns: Arc::new(Mutex::new(Vec::new())),
         })
+    }
+
+    /// The same compiled component with its own, empty cooldown state: for
+    /// callers that must not share failover history (separate users, tests).
+    pub fn with_fresh_cooldowns(&self) -> Self {
+        Self {
+            pre: self.pre.clone(),
+            cooldowns: Arc::new(Mutex::new(Vec::new())),
+        }
     }
 
     /// The component's imports and exports, as `(name, is_import)` pairs.

@@ -59,6 +59,23 @@ pub fn from_error_code(code: &ErrorCode) -> ProviderError {
     }
 }
 
+/// Classifies an `io/error` that carries no `wasi:http` error code. Hosts differ:
+/// wasmtime 48 reports a between-bytes timeout this way ("connection read
+/// timeout"). Only the first line is kept: some hosts append a backtrace.
+fn from_io_error_text(text: &str) -> ProviderError {
+    let first_line = text.lines().next().unwrap_or_default().trim();
+    let message = format!(
+        "reading the response failed: {}",
+        crate::error::bounded_message(first_line)
+    );
+    let lower = first_line.to_ascii_lowercase();
+    if lower.contains("timeout") || lower.contains("timed out") {
+        ProviderError::Timeout(ErrorDetails::msg(message))
+    } else {
+        transport(message)
+    }
+}
+
 /// An HTTP response whose body has not been read yet.
 pub struct Response {
     /// Status and headers.
@@ -86,10 +103,7 @@ impl BodyReader {
                 Err(StreamError::LastOperationFailed(error)) => {
                     return Err(match wasip2::http::types::http_error_code(&error) {
                         Some(code) => from_error_code(&code),
-                        None => transport(format!(
-                            "reading the response failed: {}",
-                            error.to_debug_string()
-                        )),
+                        None => from_io_error_text(&error.to_debug_string()),
                     });
                 }
             }

@@ -253,11 +253,12 @@ async fn handle(
         .unwrap())
 }
 
-/// The component, compiled once per test binary.
+/// The component, compiled once per test binary; each caller gets its own
+/// cooldown state, as each run of the command would.
 pub fn host() -> hf_provider::Host {
     static HOST: OnceLock<hf_provider::Host> = OnceLock::new();
     HOST.get_or_init(|| hf_provider::Host::new().expect("load the component"))
-        .clone()
+        .with_fresh_cooldowns()
 }
 
 /// What a command run printed.
