@@ -454,16 +454,15 @@ pub fn check_request(
     request: &ChatRequest,
 ) -> Result<(), ProviderError> {
     let unsupported = |why: String| ProviderError::Unsupported(ErrorDetails::msg(why));
-    if !request.tools.is_empty() {
-        if let Some(route @ Route::Provider(_)) = &reference.route {
-            if model.route_for(route).and_then(|r| r.supports_tools) == Some(false) {
-                return Err(unsupported(format!(
-                    "the inference provider {:?} does not support tools for {}",
-                    route.as_str(),
-                    reference.model
-                )));
-            }
-        }
+    if !request.tools.is_empty()
+        && let Some(route @ Route::Provider(_)) = &reference.route
+        && model.route_for(route).and_then(|r| r.supports_tools) == Some(false)
+    {
+        return Err(unsupported(format!(
+            "the inference provider {:?} does not support tools for {}",
+            route.as_str(),
+            reference.model
+        )));
     }
     let has_image = request.messages.iter().any(|m| {
         matches!(&m.content, Some(Content::Parts(parts)) if parts.iter().any(|p| matches!(p, ContentPart::ImageUrl { .. })))
@@ -543,19 +542,8 @@ pub fn parse_response(
         ProviderError::MalformedResponse(ErrorDetails::msg(why)).with_response_head(head)
     };
     // A 200 can still carry an error body.
-    if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body) {
-        if map.contains_key("error") && !map.contains_key("choices") {
-            let parsed = crate::error::parse_error_body(body);
-            return Err(ProviderError::StreamError(ErrorDetails::msg(
-                crate::error::bounded_message(
-                    parsed
-                        .message
-                        .as_deref()
-                        .unwrap_or("the router returned an error"),
-                ),
-            ))
-            .with_response_head(head));
-        }
+    if let Some(message) = crate::error::embedded_error(body) {
+        return Err(ProviderError::StreamError(ErrorDetails::msg(message)).with_response_head(head));
     }
     let wire: WireResponse = serde_json::from_slice(body)
         .map_err(|e| malformed(format!("the chat completion body is not valid: {e}")))?;

@@ -117,11 +117,12 @@ fn our_reference(text: &str, at: &str) -> Result<Option<String>, ProviderError> 
         .map_err(|e| config_error(format!("`{at}`: {}", e.details().message)))
 }
 
+/// A `models.providers` key and its object.
+type ProviderSection<'a> = (&'a String, &'a Map<String, Value>);
+
 /// The provider objects under `models.providers` whose keys are `huggingface` in
 /// any case, the exact key first.
-fn provider_sections(
-    root: &Map<String, Value>,
-) -> Result<Vec<(&String, &Map<String, Value>)>, ProviderError> {
+fn provider_sections(root: &Map<String, Value>) -> Result<Vec<ProviderSection<'_>>, ProviderError> {
     let Some(providers) = object_at(root, &["models", "providers"])? else {
         return Ok(Vec::new());
     };

@@ -349,6 +349,24 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
     }
 }
 
+/// The message of an error body: its `error`/`message` text, trimmed and
+/// bounded, or `fallback` when it says nothing.
+pub(crate) fn error_message(body: &[u8], fallback: &str) -> String {
+    parse_error_body(body)
+        .message
+        .map(|m| bounded_message(m.trim()))
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| fallback.to_owned())
+}
+
+/// The message of an error a 2xx body carries instead of a result (an object
+/// with `error` and no `choices`), if it carries one.
+pub(crate) fn embedded_error(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    (value.get("error").is_some() && value.get("choices").is_none())
+        .then(|| error_message(body, "the router reported an error"))
+}
+
 /// Cuts `text` to at most `MAX_MESSAGE_BYTES` on a character boundary.
 pub(crate) fn bounded_message(text: &str) -> String {
     if text.len() <= MAX_MESSAGE_BYTES {
@@ -387,7 +405,7 @@ pub fn error_from_response(
         provider: head.inference_provider().map(str::to_owned),
         retry_after_secs: None,
     };
-    let error = match status {
+    match status {
         400 if code == "model_not_supported" => ProviderError::ModelNotSupported(details),
         400 | 410 | 422 => ProviderError::BadRequest(details),
         401 => {
@@ -431,8 +449,7 @@ pub fn error_from_response(
             details.message = format!("unexpected HTTP status {status}: {}", details.message);
             ProviderError::MalformedResponse(details)
         }
-    };
-    error
+    }
 }
 
 /// Seconds to wait, from `Retry-After` (delta-seconds or HTTP-date), else from the
@@ -455,10 +472,10 @@ fn retry_after_secs(head: &ResponseHead, now_unix_secs: Option<u64>) -> Option<u
         for param in value.split([',', ';']) {
             if let Some((key, val)) = param.split_once('=') {
                 let key = key.trim();
-                if key.eq_ignore_ascii_case("reset") || key.eq_ignore_ascii_case("t") {
-                    if let Ok(secs) = val.trim().parse::<u32>() {
-                        return Some(secs);
-                    }
+                if (key.eq_ignore_ascii_case("reset") || key.eq_ignore_ascii_case("t"))
+                    && let Ok(secs) = val.trim().parse::<u32>()
+                {
+                    return Some(secs);
                 }
             }
         }

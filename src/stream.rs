@@ -10,7 +10,7 @@
 //!   here so every host gets whole calls from [`ChatStreamDecoder::response`].
 
 use crate::chat::{ChatResponse, FinishReason, ToolCall, Usage, WireUsage};
-use crate::error::{ErrorDetails, ProviderError, bounded_message, parse_error_body};
+use crate::error::{ErrorDetails, ProviderError, bounded_message, embedded_error, error_message};
 use crate::http::ResponseHead;
 use crate::model_ref::ModelRef;
 use crate::sse::{DEFAULT_MAX_LINE_BYTES, SseDecoder, SseEvent};
@@ -217,7 +217,7 @@ impl ChatStreamDecoder {
                 );
             }
         };
-        if is_error_event || (value.get("error").is_some() && value.get("choices").is_none()) {
+        if is_error_event || embedded_error(data.as_bytes()).is_some() {
             return Err(self.stream_error(data.as_bytes()));
         }
         let chunk: WireChunk = serde_json::from_value(value).map_err(|e| {
@@ -292,12 +292,7 @@ impl ChatStreamDecoder {
     }
 
     fn stream_error(&mut self, data: &[u8]) -> ProviderError {
-        let parsed = parse_error_body(data);
-        let message = parsed
-            .message
-            .map(|m| bounded_message(m.trim()))
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| "the stream reported an error".to_owned());
+        let message = error_message(data, "the stream reported an error");
         self.fail(ProviderError::StreamError(ErrorDetails::msg(message)))
     }
 }

@@ -1,6 +1,6 @@
 //! `hf-provider`: the reference host's command line. See `cli` for the contract.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 fn main() {
     let env: Vec<(String, String)> = std::env::vars().collect();
@@ -30,6 +30,8 @@ fn main() {
         &mut io,
         hf_provider::Host::new,
     ));
-    drop(io);
+    // `exit` runs no destructors: flush what is still buffered.
+    let _ = out.flush();
+    let _ = err.flush();
     std::process::exit(code);
 }

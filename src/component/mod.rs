@@ -353,41 +353,47 @@ impl wit::chat::Guest for Component {
     }
 }
 
-/// Runs `attempt` over the candidates with the core's failover loop.
-fn run_failover<T>(
-    settings: &Settings,
-    candidates: Vec<String>,
-    cooldowns: Vec<wit::failover::Cooldown>,
-    mut attempt: impl FnMut(&ModelRef) -> Result<T, ProviderError>,
-) -> (
+/// What a failover run returns across the boundary: the result, every attempt,
+/// and the cooldowns for the caller to keep.
+type FailoverRun<T> = (
     Result<T, WitError>,
     Vec<wit::failover::Attempt>,
     Vec<wit::failover::Cooldown>,
-) {
-    let mut cooldowns: Vec<failover::Cooldown> = cooldowns.into_iter().map(from_wit).collect();
-    // No token: fail once, before any request, rather than once per candidate.
-    if let Err(error) = settings.require_token() {
-        let cooldowns = cooldowns.into_iter().map(to_wit).collect();
-        return (Err(to_wit(error)), Vec::new(), cooldowns);
-    }
-    let parsed: Result<Vec<ModelRef>, ProviderError> =
-        candidates.iter().map(|c| ModelRef::parse(c)).collect();
-    let outcome = match parsed {
-        Ok(chain) => failover::run(
-            chain,
-            &mut cooldowns,
-            transport::now_unix_ms(),
-            |candidate| attempt(candidate).map_err(|e| settings.redact(e)),
-        ),
-        Err(error) => failover::Outcome {
-            result: Err(error),
-            attempts: Vec::new(),
-        },
+);
+
+/// Runs `attempt` over the candidates with the core's failover loop. Invalid
+/// settings, a missing token or a bad candidate fail once, before any request.
+fn run_failover<T>(
+    settings_record: wit::types::Settings,
+    request: wit::chat::ChatRequest,
+    candidates: Vec<String>,
+    cooldowns: Vec<wit::failover::Cooldown>,
+    attempt: impl Fn(&Settings, &ModelRef, &chat::ChatRequest) -> Result<T, ProviderError>,
+) -> FailoverRun<T> {
+    let mut kept: Vec<failover::Cooldown> = cooldowns.into_iter().map(from_wit).collect();
+    let prepared = settings(settings_record).and_then(|settings| {
+        settings.require_token().map_err(WitError::from)?;
+        let chain = candidates
+            .iter()
+            .map(|c| ModelRef::parse(c))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(WitError::from)?;
+        Ok((settings, chain))
+    });
+    let (result, attempts) = match prepared {
+        Ok((settings, chain)) => {
+            let request: chat::ChatRequest = from_wit(request);
+            let outcome = failover::run(chain, &mut kept, transport::now_unix_ms(), |model| {
+                attempt(&settings, model, &request).map_err(|e| settings.redact(e))
+            });
+            (outcome.result.map_err(to_wit), outcome.attempts)
+        }
+        Err(error) => (Err(error), Vec::new()),
     };
     (
-        outcome.result.map_err(to_wit),
-        outcome.attempts.into_iter().map(to_wit).collect(),
-        cooldowns.into_iter().map(to_wit).collect(),
+        result,
+        attempts.into_iter().map(to_wit).collect(),
+        kept.into_iter().map(to_wit).collect(),
     )
 }
 
@@ -417,22 +423,13 @@ impl wit::failover::Guest for Component {
         candidates: Vec<String>,
         cooldowns: Vec<wit::failover::Cooldown>,
     ) -> wit::failover::CompletionOutcome {
-        let prepared = settings(settings_record)
-            .and_then(|s| Ok((s, from_wit::<_, chat::ChatRequest>(request))));
-        let (settings, request) = match prepared {
-            Ok(prepared) => prepared,
-            Err(error) => {
-                return wit::failover::CompletionOutcome {
-                    completion: Err(error),
-                    attempts: Vec::new(),
-                    cooldowns,
-                };
-            }
-        };
-        let (completion, attempts, cooldowns) =
-            run_failover(&settings, candidates, cooldowns, |model| {
-                complete_one(&settings, model, &request)
-            });
+        let (completion, attempts, cooldowns) = run_failover(
+            settings_record,
+            request,
+            candidates,
+            cooldowns,
+            complete_one,
+        );
         wit::failover::CompletionOutcome {
             completion: completion.map(to_wit),
             attempts,
@@ -446,22 +443,8 @@ impl wit::failover::Guest for Component {
         candidates: Vec<String>,
         cooldowns: Vec<wit::failover::Cooldown>,
     ) -> wit::failover::StreamOutcome {
-        let prepared = settings(settings_record)
-            .and_then(|s| Ok((s, from_wit::<_, chat::ChatRequest>(request))));
-        let (settings, request) = match prepared {
-            Ok(prepared) => prepared,
-            Err(error) => {
-                return wit::failover::StreamOutcome {
-                    opened: Err(error),
-                    attempts: Vec::new(),
-                    cooldowns,
-                };
-            }
-        };
         let (opened, attempts, cooldowns) =
-            run_failover(&settings, candidates, cooldowns, |model| {
-                open_stream(&settings, model, &request)
-            });
+            run_failover(settings_record, request, candidates, cooldowns, open_stream);
         wit::failover::StreamOutcome {
             opened: opened.map(wit::chat::ChatStream::new),
             attempts,
