@@ -13,6 +13,11 @@
 pub mod cli;
 mod origin;
 
+/// The README's Rust snippets, compiled and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 use std::sync::{Arc, Mutex};
 use wasmtime::component::{Component, Linker, ResourceAny, ResourceTable};
 use wasmtime::{Cache, CacheConfig, Config, Engine, Result, Store};

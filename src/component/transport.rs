@@ -62,12 +62,9 @@ pub fn from_error_code(code: &ErrorCode) -> ProviderError {
 /// Classifies an `io/error` that carries no `wasi:http` error code. Hosts differ:
 /// wasmtime 48 reports a between-bytes timeout this way ("connection read
 /// timeout"). Only the first line is kept: some hosts append a backtrace.
-fn from_io_error_text(text: &str) -> ProviderError {
+fn from_io_error_text(what: &str, text: &str) -> ProviderError {
     let first_line = text.lines().next().unwrap_or_default().trim();
-    let message = format!(
-        "reading the response failed: {}",
-        crate::error::bounded_message(first_line)
-    );
+    let message = format!("{what}: {}", crate::error::bounded_message(first_line));
     let lower = first_line.to_ascii_lowercase();
     if lower.contains("timeout") || lower.contains("timed out") {
         ProviderError::Timeout(ErrorDetails::msg(message))
@@ -103,7 +100,10 @@ impl BodyReader {
                 Err(StreamError::LastOperationFailed(error)) => {
                     return Err(match wasip2::http::types::http_error_code(&error) {
                         Some(code) => from_error_code(&code),
-                        None => from_io_error_text(&error.to_debug_string()),
+                        None => from_io_error_text(
+                            "reading the response failed",
+                            &error.to_debug_string(),
+                        ),
                     });
                 }
             }
@@ -155,6 +155,27 @@ fn split_url(url: &str) -> Result<(Scheme, &str, &str), ProviderError> {
     Ok((scheme, authority, path))
 }
 
+/// Writes a request body in pieces the stream accepts, then finishes it.
+/// Dropping an unfinished body on failure tells the host the body is broken.
+fn write_body(body: OutgoingBody, bytes: &[u8]) -> Result<(), ProviderError> {
+    {
+        let stream = body
+            .write()
+            .map_err(|()| transport("the host refused the request body stream"))?;
+        for piece in bytes.chunks(WRITE_CHUNK) {
+            stream
+                .blocking_write_and_flush(piece)
+                .map_err(|e| match e {
+                    StreamError::Closed => transport("the host closed the request body early"),
+                    StreamError::LastOperationFailed(error) => {
+                        from_io_error_text("writing the request failed", &error.to_debug_string())
+                    }
+                })?;
+        }
+    }
+    OutgoingBody::finish(body, None).map_err(|code| from_error_code(&code))
+}
+
 /// Sends `request` and waits for the response head.
 pub fn send(request: &HttpRequest, timeout_ms: u32) -> Result<Response, ProviderError> {
     let headers = Fields::new();
@@ -203,23 +224,19 @@ pub fn send(request: &HttpRequest, timeout_ms: u32) -> Result<Response, Provider
     };
     let pending =
         outgoing_handler::handle(outgoing, Some(options)).map_err(|code| from_error_code(&code))?;
-    if let Some(body) = body {
-        {
-            let stream = body.write().map_err(|()| refused("body stream"))?;
-            for piece in request.body.chunks(WRITE_CHUNK) {
-                stream
-                    .blocking_write_and_flush(piece)
-                    .map_err(|e| transport(format!("writing the request body failed: {e:?}")))?;
-            }
-        }
-        OutgoingBody::finish(body, None).map_err(|code| from_error_code(&code))?;
-    }
+    // When writing fails, the response future usually says why (a host's
+    // denial, a refused connection), so it is consulted before the write error.
+    let written = match body {
+        Some(body) => write_body(body, &request.body),
+        None => Ok(()),
+    };
     pending.subscribe().block();
     let response = match pending.get() {
         Some(Ok(Ok(response))) => response,
         Some(Ok(Err(code))) => return Err(from_error_code(&code)),
         Some(Err(())) | None => return Err(transport("the response was already taken")),
     };
+    written?;
     let head = ResponseHead {
         status: response.status(),
         headers: response
