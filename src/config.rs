@@ -59,8 +59,63 @@ fn config_error(why: impl Into<String>) -> ProviderError {
     ProviderError::Config(ErrorDetails::msg(why))
 }
 
+/// Deepest nesting of objects and arrays a configuration may have. Real ones
+/// nest a handful of levels; the JSON5 parser recurses once per level and would
+/// overflow the stack (a trap inside the component) on pathological input.
+const MAX_NESTING: usize = 64;
+
+/// The deepest nesting of `{`/`[` in JSON or JSON5 text, outside strings and comments.
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '\'' => {
+                while let Some(inner) = chars.next() {
+                    match inner {
+                        '\\' => {
+                            chars.next();
+                        }
+                        _ if inner == c => break,
+                        _ => {}
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                for inner in chars.by_ref() {
+                    if inner == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut previous = ' ';
+                for inner in chars.by_ref() {
+                    if previous == '*' && inner == '/' {
+                        break;
+                    }
+                    previous = inner;
+                }
+            }
+            '{' | '[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            '}' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Parses JSON or JSON5 text into a JSON value whose top level is an object.
 fn parse_document(text: &str) -> Result<Map<String, Value>, ProviderError> {
+    if nesting_depth(text) > MAX_NESTING {
+        return Err(config_error(format!(
+            "the configuration nests objects or arrays deeper than {MAX_NESTING} levels"
+        )));
+    }
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(_) => json5::from_str(text).map_err(|e| {
@@ -665,6 +720,24 @@ mod tests {
             assert_eq!(error.kind(), "config");
             assert!(error.details().message.contains(needle), "{text}: {error}");
         }
+    }
+
+    #[test]
+    fn nesting_is_measured_outside_strings_and_comments() {
+        assert_eq!(
+            nesting_depth(
+                r#"{a: [1, {b: "[[[{"}], c: '}}}' /* [[[ */ // {{{
+        }"#
+            ),
+            3
+        );
+        let deep = format!(
+            "{}{}",
+            "[".repeat(MAX_NESTING + 1),
+            "]".repeat(MAX_NESTING + 1)
+        );
+        let error = Config::parse(&deep).unwrap_err();
+        assert!(error.details().message.contains("deeper than 64"));
     }
 
     #[test]
