@@ -142,79 +142,66 @@ impl FailoverReason {
     }
 }
 
+/// Calls `$callback!` with every [`ProviderError`] case and its kind name
+/// (`Case => "kind"`, …): the one list that accessors and conversions, here, in
+/// the component adapter and in hosts, are generated from.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! with_error_cases {
+    ($callback:ident) => {
+        $callback! {
+            InvalidModelRef => "invalid-model-ref",
+            Config => "config",
+            Unauthorized => "unauthorized",
+            Forbidden => "forbidden",
+            PaymentRequired => "payment-required",
+            ModelNotSupported => "model-not-supported",
+            NotFound => "not-found",
+            BadRequest => "bad-request",
+            RateLimited => "rate-limited",
+            Overloaded => "overloaded",
+            ServerError => "server-error",
+            Timeout => "timeout",
+            Transport => "transport",
+            MalformedResponse => "malformed-response",
+            ResponseTooLarge => "response-too-large",
+            TruncatedStream => "truncated-stream",
+            StreamError => "stream-error",
+            Unsupported => "unsupported",
+        }
+    };
+}
+
+macro_rules! accessors {
+    ($($case:ident => $kind:literal,)*) => {
+        impl ProviderError {
+            /// The details common to every case.
+            pub fn details(&self) -> &ErrorDetails {
+                match self {
+                    $(Self::$case(details))|* => details,
+                }
+            }
+
+            /// Mutable access to the details common to every case.
+            pub fn details_mut(&mut self) -> &mut ErrorDetails {
+                match self {
+                    $(Self::$case(details))|* => details,
+                }
+            }
+
+            /// The case name as used by WIT and the command line (`rate-limited`, …).
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Self::$case(_) => $kind,)*
+                }
+            }
+        }
+    };
+}
+
+with_error_cases!(accessors);
+
 impl ProviderError {
-    /// The details common to every case.
-    pub fn details(&self) -> &ErrorDetails {
-        match self {
-            Self::InvalidModelRef(d)
-            | Self::Config(d)
-            | Self::Unauthorized(d)
-            | Self::Forbidden(d)
-            | Self::PaymentRequired(d)
-            | Self::ModelNotSupported(d)
-            | Self::NotFound(d)
-            | Self::BadRequest(d)
-            | Self::RateLimited(d)
-            | Self::Overloaded(d)
-            | Self::ServerError(d)
-            | Self::Timeout(d)
-            | Self::Transport(d)
-            | Self::MalformedResponse(d)
-            | Self::ResponseTooLarge(d)
-            | Self::TruncatedStream(d)
-            | Self::StreamError(d)
-            | Self::Unsupported(d) => d,
-        }
-    }
-
-    /// Mutable access to the details common to every case.
-    pub fn details_mut(&mut self) -> &mut ErrorDetails {
-        match self {
-            Self::InvalidModelRef(d)
-            | Self::Config(d)
-            | Self::Unauthorized(d)
-            | Self::Forbidden(d)
-            | Self::PaymentRequired(d)
-            | Self::ModelNotSupported(d)
-            | Self::NotFound(d)
-            | Self::BadRequest(d)
-            | Self::RateLimited(d)
-            | Self::Overloaded(d)
-            | Self::ServerError(d)
-            | Self::Timeout(d)
-            | Self::Transport(d)
-            | Self::MalformedResponse(d)
-            | Self::ResponseTooLarge(d)
-            | Self::TruncatedStream(d)
-            | Self::StreamError(d)
-            | Self::Unsupported(d) => d,
-        }
-    }
-
-    /// The case name as used by WIT and the command line (`rate-limited`, …).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::InvalidModelRef(_) => "invalid-model-ref",
-            Self::Config(_) => "config",
-            Self::Unauthorized(_) => "unauthorized",
-            Self::Forbidden(_) => "forbidden",
-            Self::PaymentRequired(_) => "payment-required",
-            Self::ModelNotSupported(_) => "model-not-supported",
-            Self::NotFound(_) => "not-found",
-            Self::BadRequest(_) => "bad-request",
-            Self::RateLimited(_) => "rate-limited",
-            Self::Overloaded(_) => "overloaded",
-            Self::ServerError(_) => "server-error",
-            Self::Timeout(_) => "timeout",
-            Self::Transport(_) => "transport",
-            Self::MalformedResponse(_) => "malformed-response",
-            Self::ResponseTooLarge(_) => "response-too-large",
-            Self::TruncatedStream(_) => "truncated-stream",
-            Self::StreamError(_) => "stream-error",
-            Self::Unsupported(_) => "unsupported",
-        }
-    }
-
     /// How failover treats this error; `None` for errors that no other model can
     /// change (bad references, configuration, malformed or oversized bodies, …).
     pub fn failover_reason(&self) -> Option<FailoverReason> {

@@ -440,8 +440,18 @@ async fn a_misconfigured_call_fails_typed_not_trapped() {
         let result = session.parse_config(&text).await.unwrap();
         assert_eq!(result.is_ok(), depth < 64, "depth {depth}: {result:?}");
     }
-    let nested_json = format!("{{\"data\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(session.project_models(nested_json.as_bytes()).await.unwrap().is_err());
+    let nested_json = format!(
+        "{{\"data\":{}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    assert!(
+        session
+            .project_models(nested_json.as_bytes())
+            .await
+            .unwrap()
+            .is_err()
+    );
     for body in [
         &b""[..],
         b"\xff\xfe",

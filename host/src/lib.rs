@@ -62,55 +62,28 @@ pub const COMPONENT_DIGEST: &str = env!("HF_PROVIDER_COMPONENT_DIGEST");
 /// The public router, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://router.huggingface.co/v1";
 
-impl ProviderError {
-    /// The details every case carries.
-    pub fn details(&self) -> &ErrorDetails {
-        match self {
-            Self::InvalidModelRef(d)
-            | Self::Config(d)
-            | Self::Unauthorized(d)
-            | Self::Forbidden(d)
-            | Self::PaymentRequired(d)
-            | Self::ModelNotSupported(d)
-            | Self::NotFound(d)
-            | Self::BadRequest(d)
-            | Self::RateLimited(d)
-            | Self::Overloaded(d)
-            | Self::ServerError(d)
-            | Self::Timeout(d)
-            | Self::Transport(d)
-            | Self::MalformedResponse(d)
-            | Self::ResponseTooLarge(d)
-            | Self::TruncatedStream(d)
-            | Self::StreamError(d)
-            | Self::Unsupported(d) => d,
-        }
-    }
+/// Accessors for the WIT error, generated from the core's list of cases.
+macro_rules! accessors {
+    ($($case:ident => $kind:literal,)*) => {
+        impl ProviderError {
+            /// The details every case carries.
+            pub fn details(&self) -> &ErrorDetails {
+                match self {
+                    $(Self::$case(details))|* => details,
+                }
+            }
 
-    /// The WIT case name (`rate-limited`, …), as the command line prints it.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::InvalidModelRef(_) => "invalid-model-ref",
-            Self::Config(_) => "config",
-            Self::Unauthorized(_) => "unauthorized",
-            Self::Forbidden(_) => "forbidden",
-            Self::PaymentRequired(_) => "payment-required",
-            Self::ModelNotSupported(_) => "model-not-supported",
-            Self::NotFound(_) => "not-found",
-            Self::BadRequest(_) => "bad-request",
-            Self::RateLimited(_) => "rate-limited",
-            Self::Overloaded(_) => "overloaded",
-            Self::ServerError(_) => "server-error",
-            Self::Timeout(_) => "timeout",
-            Self::Transport(_) => "transport",
-            Self::MalformedResponse(_) => "malformed-response",
-            Self::ResponseTooLarge(_) => "response-too-large",
-            Self::TruncatedStream(_) => "truncated-stream",
-            Self::StreamError(_) => "stream-error",
-            Self::Unsupported(_) => "unsupported",
+            /// The WIT case name (`rate-limited`, …), as the command line prints it.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Self::$case(_) => $kind,)*
+                }
+            }
         }
-    }
+    };
 }
+
+huggingface_provider::with_error_cases!(accessors);
 
 /// A provider call's result: the outer `Result` is the host failing (a trap), the
 /// inner one the provider's typed error.

@@ -28,66 +28,55 @@ fn map<A: Into<B>, B>(items: Vec<A>) -> Vec<B> {
     items.into_iter().map(Into::into).collect()
 }
 
-impl From<ErrorDetails> for t::ErrorDetails {
-    fn from(d: ErrorDetails) -> Self {
-        Self {
-            message: d.message,
-            status: d.status,
-            request_id: d.request_id,
-            provider: d.provider,
-            retry_after_secs: d.retry_after_secs,
-        }
-    }
-}
-
-impl From<t::ErrorDetails> for ErrorDetails {
-    fn from(d: t::ErrorDetails) -> Self {
-        Self {
-            message: d.message,
-            status: d.status,
-            request_id: d.request_id,
-            provider: d.provider,
-            retry_after_secs: d.retry_after_secs,
-        }
-    }
-}
-
-/// The error cases have the same names on both sides.
-macro_rules! error_cases {
-    ($($case:ident),* $(,)?) => {
-        impl From<ProviderError> for t::ProviderError {
-            fn from(error: ProviderError) -> Self {
-                match error { $(ProviderError::$case(d) => t::ProviderError::$case(d.into()),)* }
+/// `From` both ways between two records whose fields have the same names and
+/// types, or (after `mapped`) are options of records that convert themselves.
+macro_rules! mirror {
+    ($core:ty, $wit:ty, { $($field:ident),* $(,)? } $(, mapped { $($mapped:ident),* $(,)? })?) => {
+        impl From<$core> for $wit {
+            fn from(value: $core) -> Self {
+                Self { $($field: value.$field,)* $($($mapped: value.$mapped.map(Into::into),)*)? }
             }
         }
-        impl From<t::ProviderError> for ProviderError {
-            fn from(error: t::ProviderError) -> Self {
-                match error { $(t::ProviderError::$case(d) => ProviderError::$case(d.into()),)* }
+        impl From<$wit> for $core {
+            fn from(value: $wit) -> Self {
+                Self { $($field: value.$field,)* $($($mapped: value.$mapped.map(Into::into),)*)? }
             }
         }
     };
 }
 
-error_cases!(
-    InvalidModelRef,
-    Config,
-    Unauthorized,
-    Forbidden,
-    PaymentRequired,
-    ModelNotSupported,
-    NotFound,
-    BadRequest,
-    RateLimited,
-    Overloaded,
-    ServerError,
-    Timeout,
-    Transport,
-    MalformedResponse,
-    ResponseTooLarge,
-    TruncatedStream,
-    StreamError,
-    Unsupported,
-);
+mirror!(ErrorDetails, t::ErrorDetails, { message, status, request_id, provider, retry_after_secs });
+mirror!(Cost, t::Cost, { input, output, cache_read, cache_write });
+mirror!(Pricing, t::Pricing, { input, output });
+mirror!(RouteInfo, t::RouteInfo, {
+    provider, status, context_length, supports_tools, supports_structured_output,
+    first_token_latency_ms, throughput, is_model_author, is_free,
+}, mapped { pricing });
+mirror!(chat::ToolCall, wit::chat::ToolCall, { id, name, arguments });
+mirror!(chat::Usage, wit::chat::Usage, { prompt_tokens, completion_tokens, total_tokens });
+mirror!(Cooldown, wit::failover::Cooldown, { model, failures, until_ms });
+
+/// The error cases have the same names on both sides.
+macro_rules! error_conversions {
+    ($($case:ident => $kind:literal,)*) => {
+        impl From<ProviderError> for t::ProviderError {
+            fn from(error: ProviderError) -> Self {
+                match error {
+                    $(ProviderError::$case(d) => t::ProviderError::$case(d.into()),)*
+                }
+            }
+        }
+        impl From<t::ProviderError> for ProviderError {
+            fn from(error: t::ProviderError) -> Self {
+                match error {
+                    $(t::ProviderError::$case(d) => ProviderError::$case(d.into()),)*
+                }
+            }
+        }
+    };
+}
+
+crate::with_error_cases!(error_conversions);
 
 impl From<FailoverReason> for t::FailoverReason {
     fn from(reason: FailoverReason) -> Self {
@@ -145,68 +134,6 @@ impl From<t::Modality> for Modality {
         match m {
             t::Modality::Text => Self::Text,
             t::Modality::Image => Self::Image,
-        }
-    }
-}
-
-impl From<Cost> for t::Cost {
-    fn from(c: Cost) -> Self {
-        Self {
-            input: c.input,
-            output: c.output,
-            cache_read: c.cache_read,
-            cache_write: c.cache_write,
-        }
-    }
-}
-
-impl From<t::Cost> for Cost {
-    fn from(c: t::Cost) -> Self {
-        Self {
-            input: c.input,
-            output: c.output,
-            cache_read: c.cache_read,
-            cache_write: c.cache_write,
-        }
-    }
-}
-
-impl From<RouteInfo> for t::RouteInfo {
-    fn from(r: RouteInfo) -> Self {
-        Self {
-            provider: r.provider,
-            status: r.status,
-            context_length: r.context_length,
-            pricing: r.pricing.map(|p| t::Pricing {
-                input: p.input,
-                output: p.output,
-            }),
-            supports_tools: r.supports_tools,
-            supports_structured_output: r.supports_structured_output,
-            first_token_latency_ms: r.first_token_latency_ms,
-            throughput: r.throughput,
-            is_model_author: r.is_model_author,
-            is_free: r.is_free,
-        }
-    }
-}
-
-impl From<t::RouteInfo> for RouteInfo {
-    fn from(r: t::RouteInfo) -> Self {
-        Self {
-            provider: r.provider,
-            status: r.status,
-            context_length: r.context_length,
-            pricing: r.pricing.map(|p| Pricing {
-                input: p.input,
-                output: p.output,
-            }),
-            supports_tools: r.supports_tools,
-            supports_structured_output: r.supports_structured_output,
-            first_token_latency_ms: r.first_token_latency_ms,
-            throughput: r.throughput,
-            is_model_author: r.is_model_author,
-            is_free: r.is_free,
         }
     }
 }
@@ -366,26 +293,6 @@ impl From<HttpRequest> for wit::chat::HttpRequest {
     }
 }
 
-impl From<wit::chat::ToolCall> for chat::ToolCall {
-    fn from(c: wit::chat::ToolCall) -> Self {
-        Self {
-            id: c.id,
-            name: c.name,
-            arguments: c.arguments,
-        }
-    }
-}
-
-impl From<chat::ToolCall> for wit::chat::ToolCall {
-    fn from(c: chat::ToolCall) -> Self {
-        Self {
-            id: c.id,
-            name: c.name,
-            arguments: c.arguments,
-        }
-    }
-}
-
 impl From<wit::chat::Message> for chat::Message {
     fn from(m: wit::chat::Message) -> Self {
         use wit::chat::{Content, ContentPart, Role};
@@ -471,16 +378,6 @@ impl From<chat::FinishReason> for wit::chat::FinishReason {
     }
 }
 
-impl From<chat::Usage> for wit::chat::Usage {
-    fn from(u: chat::Usage) -> Self {
-        Self {
-            prompt_tokens: u.prompt_tokens,
-            completion_tokens: u.completion_tokens,
-            total_tokens: u.total_tokens,
-        }
-    }
-}
-
 impl From<chat::ChatResponse> for wit::chat::ChatResponse {
     fn from(r: chat::ChatResponse) -> Self {
         Self {
@@ -518,26 +415,6 @@ impl From<Attempt> for wit::failover::Attempt {
         Self {
             model: a.model,
             error: a.error.map(Into::into),
-        }
-    }
-}
-
-impl From<Cooldown> for wit::failover::Cooldown {
-    fn from(c: Cooldown) -> Self {
-        Self {
-            model: c.model,
-            failures: c.failures,
-            until_ms: c.until_ms,
-        }
-    }
-}
-
-impl From<wit::failover::Cooldown> for Cooldown {
-    fn from(c: wit::failover::Cooldown) -> Self {
-        Self {
-            model: c.model,
-            failures: c.failures,
-            until_ms: c.until_ms,
         }
     }
 }
