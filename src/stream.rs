@@ -164,7 +164,9 @@ impl ChatStreamDecoder {
         }
     }
 
-    fn fail(&mut self, error: ProviderError) -> ProviderError {
+    /// Records a failure, from the body or from outside it (a read error): every
+    /// later call returns it. Returns it with the response's request id and provider.
+    pub fn fail(&mut self, error: ProviderError) -> ProviderError {
         let error = error.with_response_head(&self.head);
         self.failed = Some(error.clone());
         error

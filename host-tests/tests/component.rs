@@ -415,6 +415,39 @@ async fn the_stream_resource_yields_batches_then_ends() {
     let response = session.stream_response(&stream).await.unwrap();
     assert_eq!(response.content, "one two");
     session.close_stream(stream).await.unwrap();
+
+    // After an error, every call returns it again.
+    router.on_chat(Reply::sse(&[
+        b"data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n",
+        b"data: {\"error\":\"boom\"}\n\n",
+    ]));
+    let stream = session
+        .open_stream(&wire, &request("a/b", "fail"))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut errors = Vec::new();
+    for _ in 0..4 {
+        if let Err(error) = session.next_events(&stream).await.unwrap() {
+            errors.push(error);
+        }
+    }
+    assert_eq!(
+        errors.len(),
+        3,
+        "one content batch, then the error three times: {errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .all(|e| matches!(e, ProviderError::StreamError(d) if d.message == "boom"))
+    );
+    assert_eq!(
+        session.stream_response(&stream).await.unwrap().content,
+        "x",
+        "what arrived is kept"
+    );
+    session.close_stream(stream).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -797,13 +797,9 @@ fn route_json(route: &RouteInfo) -> Value {
 }
 
 fn model_row(model: &ModelInfo) -> [String; 6] {
-    let mark = |value: String, defaulted: bool| {
-        if defaulted {
-            format!("{value}*")
-        } else {
-            value
-        }
-    };
+    // A space where others have the marker keeps the digits in columns.
+    let mark =
+        |value: String, defaulted: bool| format!("{value}{}", if defaulted { '*' } else { ' ' });
     let name = match &model.alias {
         Some(alias) if alias != &model.name => format!("{alias} ({})", model.name),
         Some(alias) => alias.clone(),

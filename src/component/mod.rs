@@ -89,7 +89,7 @@ struct ChatStream {
 struct StreamState {
     decoder: ChatStreamDecoder,
     body: Option<transport::BodyReader>,
-    head: ResponseHead,
+    /// Kept to scrub the token from errors.
     settings: Settings,
 }
 
@@ -105,34 +105,42 @@ fn open_stream(
     }
     Ok(ChatStream {
         state: RefCell::new(StreamState {
-            decoder: ChatStreamDecoder::new(model, response.head.clone()),
+            decoder: ChatStreamDecoder::new(model, response.head),
             body: Some(response.body),
-            head: response.head,
             settings: settings.clone(),
         }),
     })
 }
 
 impl StreamState {
+    /// The next batch; the connection is closed once the answer is complete or failed.
     fn next(&mut self) -> Result<Option<Vec<crate::stream::StreamEvent>>, ProviderError> {
+        let result = self.read_events();
+        if result.is_err() || self.decoder.is_done() {
+            self.body = None;
+        }
+        result
+    }
+
+    fn read_events(&mut self) -> Result<Option<Vec<crate::stream::StreamEvent>>, ProviderError> {
         loop {
             let Some(body) = self.body.as_mut() else {
                 // Finished: repeat a failure, else report the end.
                 return self.decoder.finish().map(|_| None);
             };
-            let events = match body.read().map_err(|e| e.with_response_head(&self.head))? {
-                Some(bytes) => self.decoder.feed(&bytes)?,
-                None => {
+            let events = match body.read() {
+                Ok(Some(bytes)) => self.decoder.feed(&bytes)?,
+                Ok(None) => {
                     self.body = None;
                     self.decoder.finish()?
                 }
+                Err(error) => return Err(self.decoder.fail(error)),
             };
-            if self.decoder.is_done() {
-                // Close the connection as soon as the answer is complete.
-                self.body = None;
-            }
             if !events.is_empty() {
                 return Ok(Some(events));
+            }
+            if self.decoder.is_done() {
+                return Ok(None);
             }
         }
     }
