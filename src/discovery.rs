@@ -99,8 +99,10 @@ fn builtin_with_warning(warning: ProviderError) -> Discovery {
 }
 
 #[derive(Deserialize)]
-struct ListBody {
-    data: Option<serde_json::Value>,
+struct ListBody<'a> {
+    /// Borrowed, so the entries are split without building a JSON tree.
+    #[serde(borrow)]
+    data: Option<&'a serde_json::value::RawValue>,
 }
 
 #[derive(Deserialize, Default)]
@@ -150,16 +152,19 @@ fn malformed(why: impl Into<String>) -> ProviderError {
 /// Projects a `/models` body. `data` must be an array; entries that are not
 /// objects, or have no usable id, are skipped, and so are duplicate ids.
 pub fn project_models(body: &[u8]) -> Result<Vec<ModelInfo>, ProviderError> {
-    let list: ListBody = serde_json::from_slice(body)
+    let text = std::str::from_utf8(body)
+        .map_err(|e| malformed(format!("the /models body is not UTF-8: {e}")))?;
+    let list: ListBody = serde_json::from_str(text)
         .map_err(|e| malformed(format!("the /models body is not a JSON object: {e}")))?;
-    let Some(serde_json::Value::Array(entries)) = list.data else {
-        return Err(malformed("the /models body has no \"data\" array"));
-    };
+    let entries: Vec<&serde_json::value::RawValue> = list
+        .data
+        .and_then(|data| serde_json::from_str(data.get()).ok())
+        .ok_or_else(|| malformed("the /models body has no \"data\" array"))?;
     let mut seen = HashSet::new();
     let mut models = Vec::with_capacity(entries.len());
     for entry in entries {
         // Tolerate odd entries one by one rather than failing the whole list.
-        let Ok(wire) = serde_json::from_value::<WireModel>(entry) else {
+        let Ok(wire) = serde_json::from_str::<WireModel>(entry.get()) else {
             continue;
         };
         let Some(id) = wire

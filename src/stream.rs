@@ -48,6 +48,8 @@ pub enum StreamEvent {
 struct WireChunk {
     choices: Option<Vec<WireChunkChoice>>,
     usage: Option<WireUsage>,
+    /// Set (without `choices`) when the router reports an error inside a 200 stream.
+    error: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -205,28 +207,27 @@ impl ChatStreamDecoder {
             return Ok(());
         }
         let is_error_event = sse.event.as_deref() == Some("error");
-        let value: serde_json::Value = match serde_json::from_str(data) {
-            Ok(value) => value,
+        // One typed parse on the hot path; the generic one only to explain a failure.
+        let chunk: WireChunk = match serde_json::from_str(data) {
+            Ok(chunk) => chunk,
             Err(_) if is_error_event => return Err(self.stream_error(data.as_bytes())),
             Err(e) => {
-                return Err(
-                    self.fail(ProviderError::MalformedResponse(ErrorDetails::msg(
-                        format!(
-                            "a stream event is not JSON ({e}): {}",
-                            bounded_message(data)
-                        ),
-                    ))),
-                );
+                let why = match serde_json::from_str::<serde_json::Value>(data) {
+                    Ok(_) if embedded_error(data.as_bytes()).is_some() => {
+                        return Err(self.stream_error(data.as_bytes()));
+                    }
+                    Ok(_) => format!("a stream chunk has an unexpected shape: {e}"),
+                    Err(e) => format!(
+                        "a stream event is not JSON ({e}): {}",
+                        bounded_message(data)
+                    ),
+                };
+                return Err(self.fail(ProviderError::MalformedResponse(ErrorDetails::msg(why))));
             }
         };
-        if is_error_event || embedded_error(data.as_bytes()).is_some() {
+        if is_error_event || (chunk.error.is_some() && chunk.choices.is_none()) {
             return Err(self.stream_error(data.as_bytes()));
         }
-        let chunk: WireChunk = serde_json::from_value(value).map_err(|e| {
-            self.fail(ProviderError::MalformedResponse(ErrorDetails::msg(
-                format!("a stream chunk has an unexpected shape: {e}"),
-            )))
-        })?;
         if let Some(choice) = chunk.choices.and_then(|c| c.into_iter().next()) {
             if let Some(delta) = choice.delta {
                 self.apply_delta(delta, events);
