@@ -3,17 +3,16 @@
 
 mod common;
 
-use common::{CANARY, FakeRouter, Reply, completion, hf};
+use common::{CANARY, FakeRouter, Reply, completion, hf, hf_at};
 use serde_json::{Value, json};
 use std::time::Duration;
 
 const TOKEN: &str = "hf_test_token_123";
 
 async fn chat(router: &FakeRouter, extra: &[&str]) -> common::Run {
-    let base = router.base_url();
-    let mut args = vec!["chat", "--json", "--base-url", base.as_str()];
+    let mut args = vec!["chat", "--json"];
     args.extend_from_slice(extra);
-    hf(&args, &[("HF_TOKEN", TOKEN)]).await
+    hf_at(router, &args, &[("HF_TOKEN", TOKEN)]).await
 }
 
 fn stream_body(events: &[&str]) -> Vec<u8> {
@@ -112,9 +111,9 @@ async fn human_streaming_prints_tokens_and_a_footer() {
         "[DONE]",
     ]);
     router.on_chat(Reply::sse(&[&body]).header("x-inference-provider", "groq"));
-    let base = router.base_url();
-    let run = hf(
-        &["chat", "--base-url", &base, "--model", "a/b", "salut"],
+    let run = hf_at(
+        &router,
+        &["chat", "--model", "a/b", "salut"],
         &[("HF_TOKEN", TOKEN)],
     )
     .await;
@@ -429,8 +428,7 @@ async fn failover_stops_on_a_bad_request() {
 #[tokio::test(flavor = "multi_thread")]
 async fn no_token_fails_before_any_request() {
     let router = FakeRouter::start().await;
-    let base = router.base_url();
-    let run = hf(&["chat", "--json", "--base-url", &base, "hi"], &[]).await;
+    let run = hf_at(&router, &["chat", "--json", "hi"], &[]).await;
     assert_eq!(run.code, 1);
     assert_eq!(run.json()["error"]["kind"], "unauthorized");
     assert_eq!(run.json()["attempts"], json!([]));

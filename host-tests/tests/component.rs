@@ -483,7 +483,10 @@ async fn a_misconfigured_call_fails_typed_not_trapped() {
         .project_models(nested_json.as_bytes())
         .await
         .unwrap();
-    assert!(matches!(projected, Ok(ref models) if models.is_empty()), "{projected:?}");
+    assert!(
+        matches!(projected, Ok(ref models) if models.is_empty()),
+        "{projected:?}"
+    );
     for body in [
         &b""[..],
         b"\xff\xfe",

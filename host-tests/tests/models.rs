@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{CANARY, FakeRouter, Reply, fixture, hf};
+use common::{CANARY, FakeRouter, Reply, fixture, hf, hf_at};
 use serde_json::{Value, json};
 
 fn by_id<'a>(models: &'a Value, id: &str) -> &'a Value {
@@ -19,7 +19,7 @@ fn by_id<'a>(models: &'a Value, id: &str) -> &'a Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn builtin_catalog_offline_without_a_token() {
     let router = FakeRouter::start().await;
-    let run = hf(&["models", "--json", "--base-url", &router.base_url()], &[]).await;
+    let run = hf_at(&router, &["models", "--json"], &[]).await;
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(
         router.requests().is_empty(),
@@ -117,11 +117,7 @@ async fn discovery_projects_the_router_list() {
     router.on_models(
         Reply::new(200, fixture("models.json")).header("content-type", "application/json"),
     );
-    let run = hf(
-        &["models", "--json", "--base-url", &router.base_url()],
-        &[("HF_TOKEN", "hf_test")],
-    )
-    .await;
+    let run = hf_at(&router, &["models", "--json"], &[("HF_TOKEN", "hf_test")]).await;
     assert_eq!(run.code, 0, "{run:#?}");
 
     let requests = router.requests();
@@ -184,11 +180,7 @@ async fn discovery_projects_the_router_list() {
 async fn advisory_discovery_falls_back_with_a_warning() {
     let router = FakeRouter::start().await;
     router.on_models(Reply::new(500, "upstream exploded"));
-    let run = hf(
-        &["models", "--json", "--base-url", &router.base_url()],
-        &[("HF_TOKEN", "t")],
-    )
-    .await;
+    let run = hf_at(&router, &["models", "--json"], &[("HF_TOKEN", "t")]).await;
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(run.json().as_array().unwrap().len(), 11);
     assert!(
@@ -203,11 +195,7 @@ async fn advisory_discovery_falls_back_with_a_warning() {
         (json!({"object": "list", "data": []}), "malformed-response"),
     ] {
         router.on_models(Reply::json(200, body.clone()));
-        let run = hf(
-            &["models", "--json", "--base-url", &router.base_url()],
-            &[("HF_TOKEN", "t")],
-        )
-        .await;
+        let run = hf_at(&router, &["models", "--json"], &[("HF_TOKEN", "t")]).await;
         assert_eq!(run.code, 0);
         assert_eq!(run.json().as_array().unwrap().len(), 11, "{body}");
         assert!(run.stderr.contains(kind), "{body}: {}", run.stderr);
@@ -252,14 +240,9 @@ async fn strict_discovery_returns_the_typed_error() {
     ];
     for (reply, kind, status) in cases {
         router.on_models(reply.header("x-request-id", "req-models"));
-        let run = hf(
-            &[
-                "models",
-                "--strict",
-                "--json",
-                "--base-url",
-                &router.base_url(),
-            ],
+        let run = hf_at(
+            &router,
+            &["models", "--strict", "--json"],
             &[("HF_TOKEN", "t")],
         )
         .await;
@@ -270,11 +253,7 @@ async fn strict_discovery_returns_the_typed_error() {
         assert_eq!(error["requestId"], "req-models");
         assert_eq!(run.json()["attempts"], json!([]));
     }
-    let run = hf(
-        &["models", "--strict", "--base-url", &router.base_url()],
-        &[("HF_TOKEN", "t")],
-    )
-    .await;
+    let run = hf_at(&router, &["models", "--strict"], &[("HF_TOKEN", "t")]).await;
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("error[malformed-response]"),
@@ -286,14 +265,9 @@ async fn strict_discovery_returns_the_typed_error() {
         403,
         json!({"error": "This authentication method does not have sufficient permissions"}),
     ));
-    let run = hf(
-        &[
-            "models",
-            "--strict",
-            "--json",
-            "--base-url",
-            &router.base_url(),
-        ],
+    let run = hf_at(
+        &router,
+        &["models", "--strict", "--json"],
         &[("HF_TOKEN", "t")],
     )
     .await;
@@ -318,14 +292,9 @@ async fn discovery_bodies_are_capped_at_4_mib() {
     let mut reply = Reply::new(200, Vec::new());
     reply.chunks = body.chunks(256 * 1024).map(<[u8]>::to_vec).collect();
     router.on_models(reply);
-    let run = hf(
-        &[
-            "models",
-            "--strict",
-            "--json",
-            "--base-url",
-            &router.base_url(),
-        ],
+    let run = hf_at(
+        &router,
+        &["models", "--strict", "--json"],
         &[("HF_TOKEN", "t")],
     )
     .await;
@@ -338,11 +307,7 @@ async fn discovery_bodies_are_capped_at_4_mib() {
             .contains("4194304")
     );
 
-    let run = hf(
-        &["models", "--json", "--base-url", &router.base_url()],
-        &[("HF_TOKEN", "t")],
-    )
-    .await;
+    let run = hf_at(&router, &["models", "--json"], &[("HF_TOKEN", "t")]).await;
     assert_eq!(run.code, 0);
     assert!(run.stderr.contains("response-too-large"));
 }

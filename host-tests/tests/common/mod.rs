@@ -308,6 +308,14 @@ pub async fn hf(args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// Runs `hf-provider ARGS --base-url <router>`.
+pub async fn hf_at(router: &FakeRouter, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let base = router.base_url();
+    let mut args = args.to_vec();
+    args.extend(["--base-url", base.as_str()]);
+    hf(&args, env).await
+}
+
 /// A fixture file's contents.
 pub fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
