@@ -6,7 +6,8 @@
 //! cheaply for one logical operation. Each session lets the component reach one
 //! origin, the configured router's, and nothing else: other requests fail with
 //! `HTTP-request-denied` before any connection is made. The component gets no
-//! filesystem, no sockets, no environment variables and no stdio.
+//! filesystem, no sockets, no environment variables and no stdio, and at most
+//! [`MAX_INSTANCE_MEMORY`] of memory.
 //!
 //! The generated bindings are private; the types a caller needs are re-exported.
 
@@ -20,7 +21,9 @@ pub struct ReadmeDoctests;
 
 use std::sync::{Arc, Mutex};
 use wasmtime::component::{Component, Linker, ResourceAny, ResourceTable};
-use wasmtime::{Cache, CacheConfig, Config, Engine, Result, Store};
+use wasmtime::{
+    Cache, CacheConfig, Config, Engine, Result, Store, StoreLimits, StoreLimitsBuilder,
+};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
@@ -59,6 +62,11 @@ pub const COMPONENT: &[u8] = include_bytes!(env!("HF_PROVIDER_COMPONENT"));
 /// A digest of [`COMPONENT`], which changes whenever the component does.
 pub const COMPONENT_DIGEST: &str = env!("HF_PROVIDER_COMPONENT_DIGEST");
 
+/// The most linear memory one instance may grow to. The component caps what it
+/// reads (4 MiB for discovery, 8 MiB for a completion), so this only stops a
+/// runaway instance from taking the host down with it.
+pub const MAX_INSTANCE_MEMORY: usize = 256 * 1024 * 1024;
+
 /// The public router, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://router.huggingface.co/v1";
 
@@ -91,6 +99,7 @@ pub type Outcome<T> = Result<std::result::Result<T, ProviderError>>;
 
 /// Per-instance state: WASI with nothing granted, and `wasi:http` behind the allowlist.
 struct State {
+    limits: StoreLimits,
     wasi: WasiCtx,
     http: WasiHttpCtx,
     table: ResourceTable,
@@ -213,12 +222,16 @@ impl Host {
             .allow_udp(false)
             .allow_ip_name_lookup(false);
         let state = State {
+            limits: StoreLimitsBuilder::new()
+                .memory_size(MAX_INSTANCE_MEMORY)
+                .build(),
             wasi: wasi.build(),
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             hooks: AllowlistHooks { allowed },
         };
         let mut store = Store::new(self.pre.engine(), state);
+        store.limiter(|state| &mut state.limits);
         let provider = self.pre.instantiate_async(&mut store).await?;
         Ok(Session {
             store,
