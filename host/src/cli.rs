@@ -174,6 +174,7 @@ pub async fn run(
         env,
         io,
         err_palette,
+        reasoning_open: false,
     };
     match command.execute(&host).await {
         Ok(Ok(())) => 0,
@@ -224,6 +225,8 @@ struct CommandRun<'c, 'io, 'w> {
     env: &'c [(String, String)],
     io: &'io mut Io<'w>,
     err_palette: Palette,
+    /// Reasoning was shown and the answer has not started yet.
+    reasoning_open: bool,
 }
 
 impl CommandRun<'_, '_, '_> {
@@ -423,7 +426,7 @@ impl CommandRun<'_, '_, '_> {
                 Ok(response) => {
                     if !self.cli.json {
                         self.print_reasoning(response.reasoning.as_deref().unwrap_or_default());
-                        let _ = write!(self.io.out, "{}", response.content);
+                        self.print_content(&response.content);
                     }
                     self.finish_chat(&response, &outcome.attempts);
                     Ok(())
@@ -468,10 +471,20 @@ impl CommandRun<'_, '_, '_> {
         Ok(Ok(()))
     }
 
+    /// Reasoning goes to stderr, dimmed, and only on a terminal: piped output is the answer.
     fn print_reasoning(&mut self, text: &str) {
         if !text.is_empty() && !self.cli.json && self.io.err_is_terminal {
             let _ = write!(self.io.err, "{}", self.err_palette.dim.apply_to(text));
+            self.reasoning_open = true;
         }
+    }
+
+    /// The answer, on its own line after any reasoning shown.
+    fn print_content(&mut self, text: &str) {
+        if std::mem::take(&mut self.reasoning_open) {
+            let _ = writeln!(self.io.err, "\n");
+        }
+        let _ = write!(self.io.out, "{text}");
     }
 
     fn print_events(&mut self, events: &[StreamEvent]) {
@@ -480,9 +493,7 @@ impl CommandRun<'_, '_, '_> {
         }
         for event in events {
             match event {
-                StreamEvent::Content(text) => {
-                    let _ = write!(self.io.out, "{text}");
-                }
+                StreamEvent::Content(text) => self.print_content(text),
                 StreamEvent::Reasoning(text) => self.print_reasoning(text),
                 StreamEvent::ToolCall(_) | StreamEvent::Usage(_) | StreamEvent::Finish(_) => {}
             }

@@ -4,10 +4,10 @@ use std::io::{IsTerminal, Write};
 
 fn main() {
     let env: Vec<(String, String)> = std::env::vars().collect();
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Unlocked handles: the spinner's ticker thread writes to stderr too, and a
+    // lock held here for the whole run would block it forever.
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
     let mut io = hf_provider::cli::Io {
         out_is_terminal: std::io::stdout().is_terminal(),
         err_is_terminal: std::io::stderr().is_terminal(),
