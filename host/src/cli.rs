@@ -534,19 +534,8 @@ impl CommandRun<'_, '_, '_> {
             );
         }
         let _ = writeln!(self.io.out);
+        self.print_failed_attempts(attempts);
         let p = &self.err_palette;
-        for attempt in attempts {
-            if let Some(error) = &attempt.error {
-                let _ = writeln!(
-                    self.io.err,
-                    "{} {} failed: {}{}",
-                    p.yellow.apply_to("↳"),
-                    attempt.model,
-                    error.kind(),
-                    status_suffix(error)
-                );
-            }
-        }
         let mut footer = vec![response.model.clone()];
         if let Some(provider) = &response.provider {
             footer.push(format!("via {provider}"));
@@ -565,6 +554,22 @@ impl CommandRun<'_, '_, '_> {
             footer.push(format!("request {id}"));
         }
         let _ = writeln!(self.io.err, "{}", p.dim.apply_to(footer.join(" · ")));
+    }
+
+    /// One stderr line per candidate that failed before the answer (or the final error).
+    fn print_failed_attempts(&mut self, attempts: &[Attempt]) {
+        for attempt in attempts {
+            if let Some(error) = &attempt.error {
+                let _ = writeln!(
+                    self.io.err,
+                    "{} {} failed: {}{}",
+                    self.err_palette.yellow.apply_to("↳"),
+                    attempt.model,
+                    error.kind(),
+                    status_suffix(error)
+                );
+            }
+        }
     }
 
     fn print_model_ref(&mut self, parsed: &ModelRef) {
@@ -683,19 +688,8 @@ impl CommandRun<'_, '_, '_> {
             self.print_json(&value);
             return;
         }
+        self.print_failed_attempts(&failure.attempts);
         let p = &self.err_palette;
-        for attempt in &failure.attempts {
-            if let Some(failed) = &attempt.error {
-                let _ = writeln!(
-                    self.io.err,
-                    "{} {} failed: {}{}",
-                    p.yellow.apply_to("↳"),
-                    attempt.model,
-                    failed.kind(),
-                    status_suffix(failed)
-                );
-            }
-        }
         let _ = writeln!(
             self.io.err,
             "{} {}",

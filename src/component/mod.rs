@@ -23,7 +23,7 @@ mod bindings {
 use crate::chat::{self, MAX_CHAT_RESPONSE_BYTES};
 use crate::discovery::{self, MAX_DISCOVERY_BYTES};
 use crate::error::{ErrorDetails, ProviderError};
-use crate::http::{ResponseHead, Settings};
+use crate::http::{HttpRequest, ResponseHead, Settings};
 use crate::model_ref::ModelRef;
 use crate::stream::ChatStreamDecoder;
 use crate::{auth, catalog, config, failover};
@@ -49,19 +49,38 @@ fn error_from(response: &mut transport::Response) -> ProviderError {
     crate::error::error_from_response(&response.head, &body, now_unix_secs())
 }
 
+/// Sends a request; a non-2xx status is its typed error.
+fn send_expecting_success(
+    request: &HttpRequest,
+    settings: &Settings,
+) -> Result<transport::Response, ProviderError> {
+    let mut response = transport::send(request, settings.timeout_ms)?;
+    if !response.head.is_success() {
+        return Err(error_from(&mut response));
+    }
+    Ok(response)
+}
+
+/// Sends a request and reads its whole 2xx body, at most `limit` bytes.
+fn fetch(
+    request: &HttpRequest,
+    settings: &Settings,
+    limit: usize,
+) -> Result<(ResponseHead, Vec<u8>), ProviderError> {
+    let mut response = send_expecting_success(request, settings)?;
+    let body = response
+        .body
+        .read_to_end(limit)
+        .map_err(|e| e.with_response_head(&response.head))?;
+    Ok((response.head, body))
+}
+
 fn discover(settings: &Settings) -> Result<Vec<catalog::ModelInfo>, ProviderError> {
     let Some(request) = discovery::discovery_request(settings) else {
         return Ok(catalog::builtin());
     };
-    let mut response = transport::send(&request, settings.timeout_ms)?;
-    if !response.head.is_success() {
-        return Err(error_from(&mut response));
-    }
-    let body = response
-        .body
-        .read_to_end(MAX_DISCOVERY_BYTES)
-        .map_err(|e| e.with_response_head(&response.head))?;
-    discovery::project_models(&body).map_err(|e| e.with_response_head(&response.head))
+    let (head, body) = fetch(&request, settings, MAX_DISCOVERY_BYTES)?;
+    discovery::project_models(&body).map_err(|e| e.with_response_head(&head))
 }
 
 fn complete_one(
@@ -70,15 +89,8 @@ fn complete_one(
     request: &chat::ChatRequest,
 ) -> Result<chat::ChatResponse, ProviderError> {
     let http = chat::build_request(settings, model, request, false)?;
-    let mut response = transport::send(&http, settings.timeout_ms)?;
-    if !response.head.is_success() {
-        return Err(error_from(&mut response));
-    }
-    let body = response
-        .body
-        .read_to_end(MAX_CHAT_RESPONSE_BYTES)
-        .map_err(|e| e.with_response_head(&response.head))?;
-    chat::parse_response(model, &response.head, &body)
+    let (head, body) = fetch(&http, settings, MAX_CHAT_RESPONSE_BYTES)?;
+    chat::parse_response(model, &head, &body)
 }
 
 /// An open stream: the decoder, and the body until it is finished.
@@ -99,10 +111,7 @@ fn open_stream(
     request: &chat::ChatRequest,
 ) -> Result<ChatStream, ProviderError> {
     let http = chat::build_request(settings, model, request, true)?;
-    let mut response = transport::send(&http, settings.timeout_ms)?;
-    if !response.head.is_success() {
-        return Err(error_from(&mut response));
-    }
+    let response = send_expecting_success(&http, settings)?;
     Ok(ChatStream {
         state: RefCell::new(StreamState {
             decoder: ChatStreamDecoder::new(model, response.head),
