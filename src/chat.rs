@@ -541,16 +541,20 @@ pub fn parse_response(
     let malformed = |why: String| {
         ProviderError::MalformedResponse(ErrorDetails::msg(why)).with_response_head(head)
     };
-    // A 200 can still carry an error body.
-    if let Some(message) = crate::error::embedded_error(body) {
-        return Err(ProviderError::StreamError(ErrorDetails::msg(message)).with_response_head(head));
-    }
+    // A 200 can still carry an error body instead of choices. Looking for one
+    // only when the typed parse finds no choices keeps the hot path to one parse.
+    let not_a_completion = |why: String| match crate::error::embedded_error(body) {
+        Some(message) => {
+            ProviderError::StreamError(ErrorDetails::msg(message)).with_response_head(head)
+        }
+        None => malformed(why),
+    };
     let wire: WireResponse = serde_json::from_slice(body)
-        .map_err(|e| malformed(format!("the chat completion body is not valid: {e}")))?;
+        .map_err(|e| not_a_completion(format!("the chat completion body is not valid: {e}")))?;
     let choice = wire
         .choices
         .and_then(|choices| choices.into_iter().next())
-        .ok_or_else(|| malformed("the chat completion has no choices".into()))?;
+        .ok_or_else(|| not_a_completion("the chat completion has no choices".into()))?;
     let message = choice
         .message
         .ok_or_else(|| malformed("the first choice has no message".into()))?;
@@ -776,6 +780,21 @@ mod tests {
                 .kind(),
             "stream-error"
         );
+        for (body, kind) in [
+            (
+                &br#"{"error":"boom","choices":[]}"#[..],
+                "malformed-response",
+            ),
+            (
+                br#"{"error":"boom","choices":"broken"}"#,
+                "malformed-response",
+            ),
+            (br#"{"error":"boom","usage":"broken"}"#, "stream-error"),
+            (br#"{"error":null}"#, "stream-error"),
+        ] {
+            let error = parse_response(&model, &head, body).unwrap_err();
+            assert_eq!(error.kind(), kind, "{}", String::from_utf8_lossy(body));
+        }
     }
 
     #[test]
