@@ -175,37 +175,48 @@ fn our_reference(text: &str, at: &str) -> Result<Option<String>, ProviderError> 
 /// A `models.providers` key and its object.
 type ProviderSection<'a> = (&'a String, &'a Map<String, Value>);
 
-/// The provider objects under `models.providers` whose keys are `huggingface` in
-/// any case, the exact key first.
+/// The keys under `models.providers` that name this provider in any case, the
+/// exact key first: they all collapse into `huggingface`, in this order.
+fn our_provider_keys(providers: &Map<String, Value>) -> Vec<String> {
+    let mut keys: Vec<String> = providers
+        .keys()
+        .filter(|key| key.trim().eq_ignore_ascii_case(PROVIDER_ID))
+        .cloned()
+        .collect();
+    keys.sort_by_key(|key| key != PROVIDER_ID);
+    keys
+}
+
+/// The provider objects of [`our_provider_keys`], in that order.
 fn provider_sections(root: &Map<String, Value>) -> Result<Vec<ProviderSection<'_>>, ProviderError> {
     let Some(providers) = object_at(root, &["models", "providers"])? else {
         return Ok(Vec::new());
     };
     let mut sections = Vec::new();
-    for (key, value) in providers {
-        if !key.trim().eq_ignore_ascii_case(PROVIDER_ID) {
-            continue;
-        }
-        match value {
-            Value::Object(section) => sections.push((key, section)),
-            Value::Null => {}
-            _ => {
+    for key in our_provider_keys(providers) {
+        match providers.get_key_value(&key) {
+            Some((key, Value::Object(section))) => sections.push((key, section)),
+            Some((_, Value::Null)) | None => {}
+            Some(_) => {
                 return Err(config_error(format!(
                     "`models.providers.{key}` must be an object"
                 )));
             }
         }
     }
-    sections.sort_by_key(|(key, _)| key.as_str() != PROVIDER_ID);
     Ok(sections)
 }
 
 impl Config {
     /// Reads a configuration from JSON or JSON5 text.
     pub fn parse(text: &str) -> Result<Self, ProviderError> {
-        let root = parse_document(text)?;
+        Self::from_document(&parse_document(text)?)
+    }
+
+    /// Reads a configuration from its parsed top-level object.
+    fn from_document(root: &Map<String, Value>) -> Result<Self, ProviderError> {
         let mut config = Config::default();
-        if let Some(defaults) = object_at(&root, &["agents", "defaults"])? {
+        if let Some(defaults) = object_at(root, &["agents", "defaults"])? {
             match defaults.get("model") {
                 None | Some(Value::Null) => {}
                 Some(Value::String(primary)) => {
@@ -264,7 +275,7 @@ impl Config {
                 }
             }
         }
-        for (key, section) in provider_sections(&root)? {
+        for (key, section) in provider_sections(root)? {
             let at = format!("models.providers.{key}");
             if config.base_url.is_none() {
                 config.base_url = optional_string(section, "baseUrl", &at)?;
@@ -550,7 +561,7 @@ pub fn onboard(
         None => Map::new(),
     };
     // Validate everything we would otherwise read later.
-    Config::parse(&Value::Object(root.clone()).to_string())?;
+    Config::from_document(&root)?;
 
     if has_token {
         let defaults = object_entry(
@@ -580,16 +591,11 @@ pub fn onboard(
         "providers",
         "models.providers",
     )?;
-    let keys: Vec<String> = providers
-        .keys()
-        .filter(|k| k.trim().eq_ignore_ascii_case(PROVIDER_ID))
-        .cloned()
-        .collect();
-    let mut ordered: Vec<String> = keys.iter().filter(|k| *k == PROVIDER_ID).cloned().collect();
-    ordered.extend(keys.iter().filter(|k| *k != PROVIDER_ID).cloned());
     let mut section = Map::new();
     let mut entries: Vec<Value> = Vec::new();
-    for key in ordered {
+    // The ids of `entries`, kept alongside so each is normalised once.
+    let mut present: Vec<Option<String>> = Vec::new();
+    for key in our_provider_keys(providers) {
         let Some(Value::Object(other)) = providers.shift_remove(&key) else {
             continue;
         };
@@ -597,7 +603,8 @@ pub fn onboard(
             if field == "models" {
                 for entry in value.as_array().into_iter().flatten() {
                     let id = entry_id(entry);
-                    if !entries.iter().any(|e| entry_id(e) == id) {
+                    if !present.contains(&id) {
+                        present.push(id);
                         entries.push(entry.clone());
                     }
                 }
@@ -606,7 +613,6 @@ pub fn onboard(
             }
         }
     }
-    let present: Vec<Option<String>> = entries.iter().map(entry_id).collect();
     for model in catalog {
         if !present.contains(&Some(model.id.clone())) {
             entries.push(model_entry_json(model));
