@@ -24,7 +24,8 @@ pub fn from_wit<A: Into<B>, B>(value: A) -> B {
     value.into()
 }
 
-fn map<A: Into<B>, B>(items: Vec<A>) -> Vec<B> {
+/// Every item of a list, converted.
+pub fn convert_all<A: Into<B>, B>(items: Vec<A>) -> Vec<B> {
     items.into_iter().map(Into::into).collect()
 }
 
@@ -153,12 +154,12 @@ impl From<ModelInfo> for t::ModelInfo {
             name: m.name,
             alias: m.alias,
             reasoning: m.reasoning,
-            input: map(m.input),
+            input: convert_all(m.input),
             context_window: m.context_window,
             max_tokens: m.max_tokens,
             cost: m.cost.into(),
             supports_tools: m.supports_tools,
-            routes: map(m.routes),
+            routes: convert_all(m.routes),
             defaulted,
             options: m.options,
         }
@@ -172,12 +173,12 @@ impl From<t::ModelInfo> for ModelInfo {
             name: m.name,
             alias: m.alias,
             reasoning: m.reasoning,
-            input: map(m.input),
+            input: convert_all(m.input),
             context_window: m.context_window,
             max_tokens: m.max_tokens,
             cost: m.cost.into(),
             supports_tools: m.supports_tools,
-            routes: map(m.routes),
+            routes: convert_all(m.routes),
             defaulted: Defaulted {
                 context_window: m.defaulted.contains(t::DefaultedFields::CONTEXT_WINDOW),
                 max_tokens: m.defaulted.contains(t::DefaultedFields::MAX_TOKENS),
@@ -191,7 +192,7 @@ impl From<t::ModelInfo> for ModelInfo {
 impl From<Discovery> for wit::catalog::Discovery {
     fn from(d: Discovery) -> Self {
         Self {
-            models: map(d.models),
+            models: convert_all(d.models),
             source: match d.source {
                 CatalogSource::Discovered => wit::catalog::CatalogSource::Discovered,
                 CatalogSource::Builtin => wit::catalog::CatalogSource::Builtin,
@@ -217,7 +218,7 @@ impl From<ConfiguredModel> for t::ConfiguredModel {
             name: m.name,
             alias: m.alias,
             reasoning: m.reasoning,
-            input: m.input.map(map),
+            input: m.input.map(convert_all),
             context_window: m.context_window,
             max_tokens: m.max_tokens,
             cost: m.cost.map(Into::into),
@@ -233,7 +234,7 @@ impl From<t::ConfiguredModel> for ConfiguredModel {
             name: m.name,
             alias: m.alias,
             reasoning: m.reasoning,
-            input: m.input.map(map),
+            input: m.input.map(convert_all),
             context_window: m.context_window,
             max_tokens: m.max_tokens,
             cost: m.cost.map(Into::into),
@@ -248,7 +249,7 @@ impl From<Config> for t::Config {
             primary: c.primary,
             fallbacks: c.fallbacks,
             aliases: c.aliases,
-            models: map(c.models),
+            models: convert_all(c.models),
             base_url: c.base_url,
         }
     }
@@ -260,7 +261,7 @@ impl From<t::Config> for Config {
             primary: c.primary,
             fallbacks: c.fallbacks,
             aliases: c.aliases,
-            models: map(c.models),
+            models: convert_all(c.models),
             base_url: c.base_url,
         }
     }
@@ -319,7 +320,7 @@ impl From<wit::chat::Message> for chat::Message {
                 ),
             }),
             name: m.name,
-            tool_calls: map(m.tool_calls),
+            tool_calls: convert_all(m.tool_calls),
             tool_call_id: m.tool_call_id,
         }
     }
@@ -330,7 +331,7 @@ impl From<wit::chat::ChatRequest> for chat::ChatRequest {
     fn from(r: wit::chat::ChatRequest) -> Self {
         use wit::chat::{ResponseFormat, ToolChoice};
         Self {
-            messages: map(r.messages),
+            messages: convert_all(r.messages),
             max_tokens: r.max_tokens,
             temperature: r.temperature,
             top_p: r.top_p,
@@ -384,7 +385,7 @@ impl From<chat::ChatResponse> for wit::chat::ChatResponse {
             model: r.model,
             content: r.content,
             reasoning: r.reasoning,
-            tool_calls: map(r.tool_calls),
+            tool_calls: convert_all(r.tool_calls),
             finish_reason: r.finish_reason.into(),
             usage: r.usage.map(Into::into),
             provider: r.provider,

@@ -28,7 +28,7 @@ use crate::model_ref::ModelRef;
 use crate::stream::ChatStreamDecoder;
 use crate::{auth, catalog, config, failover};
 use bindings::exports::huggingface::provider as wit;
-use convert::{from_wit, to_wit};
+use convert::{convert_all, from_wit, to_wit};
 use std::cell::RefCell;
 
 struct Component;
@@ -75,11 +75,11 @@ fn fetch(
     Ok((response.head, body))
 }
 
-fn discover(settings: &Settings) -> Result<Vec<catalog::ModelInfo>, ProviderError> {
-    let Some(request) = discovery::discovery_request(settings) else {
-        return Ok(catalog::builtin());
-    };
-    let (head, body) = fetch(&request, settings, MAX_DISCOVERY_BYTES)?;
+fn discover(
+    request: &HttpRequest,
+    settings: &Settings,
+) -> Result<Vec<catalog::ModelInfo>, ProviderError> {
+    let (head, body) = fetch(request, settings, MAX_DISCOVERY_BYTES)?;
     discovery::project_models(&body).map_err(|e| e.with_response_head(&head))
 }
 
@@ -160,7 +160,7 @@ impl wit::chat::GuestChatStream for ChatStream {
         let mut state = self.state.borrow_mut();
         let result = state.next();
         match result {
-            Ok(events) => Ok(events.map(|events| events.into_iter().map(to_wit).collect())),
+            Ok(events) => Ok(events.map(convert_all)),
             Err(error) => Err(to_wit(state.settings.redact(error))),
         }
     }
@@ -195,12 +195,12 @@ impl wit::model_refs::Guest for Component {
 
 impl wit::catalog::Guest for Component {
     fn builtin() -> Vec<wit::types::ModelInfo> {
-        catalog::builtin().into_iter().map(to_wit).collect()
+        convert_all(catalog::builtin())
     }
 
     fn project_models(body: Vec<u8>) -> Result<Vec<wit::types::ModelInfo>, WitError> {
         discovery::project_models(&body)
-            .map(|models| models.into_iter().map(to_wit).collect())
+            .map(convert_all)
             .map_err(to_wit)
     }
 
@@ -209,10 +209,11 @@ impl wit::catalog::Guest for Component {
         mode: wit::catalog::DiscoveryMode,
     ) -> Result<wit::catalog::Discovery, WitError> {
         let settings = settings(settings_record)?;
-        if settings.token.is_none() {
+        // No token: nothing is sent.
+        let Some(request) = discovery::discovery_request(&settings) else {
             return Ok(to_wit(discovery::builtin_discovery()));
-        }
-        let outcome = discover(&settings).map_err(|e| settings.redact(e));
+        };
+        let outcome = discover(&request, &settings).map_err(|e| settings.redact(e));
         let settled = discovery::settle(outcome, from_wit(mode));
         settled.map(to_wit).map_err(to_wit)
     }
@@ -221,7 +222,7 @@ impl wit::catalog::Guest for Component {
         models: Vec<wit::types::ModelInfo>,
         config: wit::types::Config,
     ) -> Vec<wit::types::ModelInfo> {
-        let models: Vec<catalog::ModelInfo> = models.into_iter().map(from_wit).collect();
+        let models: Vec<catalog::ModelInfo> = convert_all(models);
         config::merge(&models, &from_wit(config))
             .into_iter()
             .map(to_wit)
@@ -237,7 +238,7 @@ impl wit::catalog::Guest for Component {
         models: Vec<wit::types::ModelInfo>,
     ) -> Result<String, WitError> {
         let reference = parse_ref(&reference)?;
-        let models: Vec<catalog::ModelInfo> = models.into_iter().map(from_wit).collect();
+        let models: Vec<catalog::ModelInfo> = convert_all(models);
         Ok(catalog::display_name_for(&reference, &models))
     }
 
@@ -266,7 +267,7 @@ impl wit::configuration::Guest for Component {
         models: Vec<wit::types::ModelInfo>,
         has_token: bool,
     ) -> Result<String, WitError> {
-        let models: Vec<catalog::ModelInfo> = models.into_iter().map(from_wit).collect();
+        let models: Vec<catalog::ModelInfo> = convert_all(models);
         config::onboard(existing.as_deref(), &models, has_token).map_err(to_wit)
     }
 }
@@ -387,7 +388,7 @@ fn run_failover<T>(
     cooldowns: Vec<wit::failover::Cooldown>,
     attempt: impl Fn(&Settings, &ModelRef, &chat::ChatRequest) -> Result<T, ProviderError>,
 ) -> FailoverRun<T> {
-    let mut kept: Vec<failover::Cooldown> = cooldowns.into_iter().map(from_wit).collect();
+    let mut kept: Vec<failover::Cooldown> = convert_all(cooldowns);
     let prepared = settings(settings_record).and_then(|settings| {
         settings.require_token().map_err(WitError::from)?;
         let chain = candidates
@@ -407,11 +408,7 @@ fn run_failover<T>(
         }
         Err(error) => (Err(error), Vec::new()),
     };
-    (
-        result,
-        attempts.into_iter().map(to_wit).collect(),
-        kept.into_iter().map(to_wit).collect(),
-    )
+    (result, convert_all(attempts), convert_all(kept))
 }
 
 impl wit::failover::Guest for Component {
