@@ -9,6 +9,7 @@
 //!   so hosts can show them and [`ModelInfo::route_for`] can explain a policy.
 
 use crate::model_ref::{ModelRef, PROVIDER_ID, Policy, Route};
+use crate::redact::Redactor;
 
 /// Context window of a model with no metadata.
 pub const DEFAULT_CONTEXT_WINDOW: u32 = 131_072;
@@ -140,6 +141,18 @@ pub struct ModelInfo {
 }
 
 impl ModelInfo {
+    /// Scrubs the token from every text a server could have put here.
+    pub fn redact(&mut self, redactor: &Redactor) {
+        redactor.scrub_in_place(&mut self.id);
+        redactor.scrub_in_place(&mut self.name);
+        redactor.scrub_option(&mut self.alias);
+        redactor.scrub_option(&mut self.options);
+        for route in &mut self.routes {
+            redactor.scrub_in_place(&mut route.provider);
+            redactor.scrub_in_place(&mut route.status);
+        }
+    }
+
     /// A model with no metadata: derived name, defaults everywhere.
     pub fn with_defaults(id: &str, name: String) -> Self {
         Self {
@@ -248,32 +261,33 @@ const BUILTIN: &[BuiltinRow] = &[
 
 /// The built-in catalog, in a fixed order.
 pub fn builtin() -> Vec<ModelInfo> {
-    BUILTIN
-        .iter()
-        .map(|&(id, name, reasoning, metadata)| {
-            let mut model = ModelInfo::with_defaults(id, name.to_owned());
-            model.reasoning = reasoning;
-            if let Some((context_window, max_tokens, [input, output, cache_read, cache_write])) =
-                metadata
-            {
-                model.context_window = context_window;
-                model.max_tokens = max_tokens;
-                model.cost = Cost {
-                    input,
-                    output,
-                    cache_read,
-                    cache_write,
-                };
-                model.defaulted = Defaulted::default();
-            }
-            model
-        })
-        .collect()
+    BUILTIN.iter().map(builtin_entry).collect()
 }
 
-/// The built-in entry for an id (exact match), if any.
+/// The built-in entry for an id (exact match), if any. Only that entry is built:
+/// discovery asks once per listed model.
 pub fn builtin_model(id: &str) -> Option<ModelInfo> {
-    builtin().into_iter().find(|model| model.id == id)
+    BUILTIN
+        .iter()
+        .find(|(builtin_id, ..)| *builtin_id == id)
+        .map(builtin_entry)
+}
+
+fn builtin_entry(&(id, name, reasoning, metadata): &BuiltinRow) -> ModelInfo {
+    let mut model = ModelInfo::with_defaults(id, name.to_owned());
+    model.reasoning = reasoning;
+    if let Some((context_window, max_tokens, [input, output, cache_read, cache_write])) = metadata {
+        model.context_window = context_window;
+        model.max_tokens = max_tokens;
+        model.cost = Cost {
+            input,
+            output,
+            cache_read,
+            cache_write,
+        };
+        model.defaulted = Defaulted::default();
+    }
+    model
 }
 
 /// The name derived from an id when the API gives none: with `owned_by`,

@@ -13,6 +13,7 @@ use crate::catalog::{Modality, ModelInfo};
 use crate::error::{ErrorDetails, ProviderError};
 use crate::http::{HttpRequest, Method, ResponseHead, Settings};
 use crate::model_ref::{ModelRef, Route};
+use crate::redact::Redactor;
 use serde::{Deserialize, Serialize};
 
 /// Largest non-streaming response body read.
@@ -229,6 +230,21 @@ pub struct ChatResponse {
     pub provider: Option<String>,
     /// The router's request id (`x-request-id`).
     pub request_id: Option<String>,
+}
+
+impl ChatResponse {
+    /// Scrubs the token from every text a server could have put here.
+    pub fn redact(&mut self, redactor: &Redactor) {
+        redactor.scrub_in_place(&mut self.content);
+        redactor.scrub_option(&mut self.reasoning);
+        redactor.scrub_option(&mut self.provider);
+        redactor.scrub_option(&mut self.request_id);
+        for call in &mut self.tool_calls {
+            redactor.scrub_in_place(&mut call.id);
+            redactor.scrub_in_place(&mut call.name);
+            redactor.scrub_in_place(&mut call.arguments);
+        }
+    }
 }
 
 // ---- wire format ----------------------------------------------------------

@@ -16,6 +16,7 @@ use crate::catalog::{self, Cost, Modality, ModelInfo};
 use crate::error::{ErrorDetails, ProviderError};
 use crate::model_ref::{ModelRef, PROVIDER_ID};
 use serde_json::{Map, Value, json};
+use std::collections::{HashMap, HashSet};
 
 /// The parts of a configuration this provider uses.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -59,10 +60,20 @@ fn config_error(why: impl Into<String>) -> ProviderError {
     ProviderError::Config(ErrorDetails::msg(why))
 }
 
+/// Largest configuration read, in bytes. Real configurations are a few KiB; the
+/// bound keeps parsing well inside a component's memory (a JSON5 parse takes
+/// about 30 times its input at worst).
+pub const MAX_CONFIG_BYTES: usize = 2 * 1024 * 1024;
+
 /// Deepest nesting of objects and arrays a configuration may have. Real ones
 /// nest a handful of levels; the JSON5 parser recurses once per level and would
 /// overflow the stack (a trap inside the component) on pathological input.
 const MAX_NESTING: usize = 64;
+
+/// Whether `c` ends a JSON5 line comment (LF, CR, U+2028, U+2029).
+fn is_line_terminator(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
+}
 
 /// The deepest nesting of `{`/`[` in JSON or JSON5 text, outside strings and comments.
 fn nesting_depth(text: &str) -> usize {
@@ -83,7 +94,7 @@ fn nesting_depth(text: &str) -> usize {
             }
             '/' if chars.peek() == Some(&'/') => {
                 for inner in chars.by_ref() {
-                    if inner == '\n' {
+                    if is_line_terminator(inner) {
                         break;
                     }
                 }
@@ -111,6 +122,12 @@ fn nesting_depth(text: &str) -> usize {
 
 /// Parses JSON or JSON5 text into a JSON value whose top level is an object.
 fn parse_document(text: &str) -> Result<Map<String, Value>, ProviderError> {
+    if text.len() > MAX_CONFIG_BYTES {
+        return Err(config_error(format!(
+            "the configuration is {} bytes; the limit is {MAX_CONFIG_BYTES} bytes (2 MiB)",
+            text.len()
+        )));
+    }
     if nesting_depth(text) > MAX_NESTING {
         return Err(config_error(format!(
             "the configuration nests objects or arrays deeper than {MAX_NESTING} levels"
@@ -163,13 +180,13 @@ fn optional_string(
 }
 
 /// Normalises one of our references; `Ok(None)` for another provider's.
-fn our_reference(text: &str, at: &str) -> Result<Option<String>, ProviderError> {
+fn our_reference(text: &str, at: impl Fn() -> String) -> Result<Option<String>, ProviderError> {
     if ModelRef::is_foreign(text) {
         return Ok(None);
     }
     ModelRef::parse(text)
         .map(|r| Some(r.normalized()))
-        .map_err(|e| config_error(format!("`{at}`: {}", e.details().message)))
+        .map_err(|e| config_error(format!("`{}`: {}", at(), e.details().message)))
 }
 
 /// A `models.providers` key and its object.
@@ -220,23 +237,28 @@ impl Config {
             match defaults.get("model") {
                 None | Some(Value::Null) => {}
                 Some(Value::String(primary)) => {
-                    config.primary = our_reference(primary, "agents.defaults.model")?;
+                    config.primary = our_reference(primary, || "agents.defaults.model".into())?;
                 }
                 Some(Value::Object(model)) => {
                     if let Some(primary) =
                         optional_string(model, "primary", "agents.defaults.model")?
                     {
-                        config.primary = our_reference(&primary, "agents.defaults.model.primary")?;
+                        config.primary =
+                            our_reference(&primary, || "agents.defaults.model.primary".into())?;
                     }
                     match model.get("fallbacks") {
                         None | Some(Value::Null) => {}
                         Some(Value::Array(items)) => {
                             for (i, item) in items.iter().enumerate() {
-                                let at = format!("agents.defaults.model.fallbacks[{i}]");
+                                // Built only for an error: configurations may list many.
+                                let at = || format!("agents.defaults.model.fallbacks[{i}]");
                                 let Value::String(text) = item else {
-                                    return Err(config_error(format!("`{at}` must be a string")));
+                                    return Err(config_error(format!(
+                                        "`{}` must be a string",
+                                        at()
+                                    )));
                                 };
-                                if let Some(reference) = our_reference(text, &at)? {
+                                if let Some(reference) = our_reference(text, at)? {
                                     config.fallbacks.push(reference);
                                 }
                             }
@@ -259,7 +281,7 @@ impl Config {
             {
                 for (key, entry) in models {
                     let at = format!("agents.defaults.models[{key:?}]");
-                    let Some(reference) = our_reference(key, &at)? else {
+                    let Some(reference) = our_reference(key, || at.clone())? else {
                         continue;
                     };
                     let alias = match entry {
@@ -275,6 +297,8 @@ impl Config {
                 }
             }
         }
+        // Position of each configured id in `config.models`, so merging is linear.
+        let mut positions: HashMap<String, usize> = HashMap::new();
         for (key, section) in provider_sections(root)? {
             let at = format!("models.providers.{key}");
             if config.base_url.is_none() {
@@ -287,9 +311,12 @@ impl Config {
             };
             for (i, entry) in entries.iter().enumerate() {
                 let entry = ConfiguredModel::from_json(entry, &format!("{at}.models[{i}]"))?;
-                match config.models.iter_mut().find(|m| m.id == entry.id) {
-                    Some(existing) => existing.fill_gaps_from(entry),
-                    None => config.models.push(entry),
+                match positions.get(&entry.id) {
+                    Some(&position) => config.models[position].fill_gaps_from(entry),
+                    None => {
+                        positions.insert(entry.id.clone(), config.models.len());
+                        config.models.push(entry);
+                    }
                 }
             }
         }
@@ -446,59 +473,107 @@ fn base_id(id: &str) -> &str {
     }
 }
 
-/// A catalog entry for `id`, from `catalog` (exact, else its base model) or derived.
-fn entry_for(id: &str, catalog: &[ModelInfo]) -> ModelInfo {
+/// The catalog's models by id, for lookups in linear time.
+fn index_by_id(catalog: &[ModelInfo]) -> HashMap<&str, &ModelInfo> {
+    let mut index = HashMap::with_capacity(catalog.len());
+    for model in catalog {
+        index.entry(model.id.as_str()).or_insert(model);
+    }
+    index
+}
+
+/// A catalog entry for `id`, from the catalog (exact, else its base model) or derived.
+fn entry_for(id: &str, catalog: &HashMap<&str, &ModelInfo>) -> ModelInfo {
     catalog
-        .iter()
-        .find(|m| m.id == id)
-        .or_else(|| catalog.iter().find(|m| m.id == base_id(id)))
-        .cloned()
-        .map(|mut m| {
-            m.id = id.to_owned();
-            m
+        .get(id)
+        .or_else(|| catalog.get(base_id(id)))
+        .map(|&m| ModelInfo {
+            id: id.to_owned(),
+            ..m.clone()
         })
         .unwrap_or_else(|| ModelInfo::with_defaults(id, catalog::derive_name(base_id(id), None)))
 }
 
-/// Inserts `model` after the last entry of its base model, or at the end.
-fn insert_near_base(models: &mut Vec<ModelInfo>, model: ModelInfo) {
-    let base = base_id(&model.id).to_owned();
-    let position = models.iter().rposition(|m| base_id(&m.id) == base);
-    match position {
-        Some(index) => models.insert(index + 1, model),
-        None => models.push(model),
-    }
-}
-
-/// Lays a configuration over a catalog (discovered or built-in).
+/// Lays a configuration over a catalog (discovered or built-in). Linear in the
+/// sizes of both: a model that only an alias names is placed after the last
+/// entry of its base model (or at the end), in the order the aliases come.
 pub fn merge(catalog: &[ModelInfo], config: &Config) -> Vec<ModelInfo> {
+    let by_id = index_by_id(catalog);
     let mut models: Vec<ModelInfo> = config
         .models
         .iter()
-        .map(|entry| entry.apply_to(entry_for(&entry.id, catalog)))
+        .map(|entry| entry.apply_to(entry_for(&entry.id, &by_id)))
         .collect();
+    let mut seen: HashSet<String> = models.iter().map(|m| m.id.clone()).collect();
     for model in catalog {
-        if !models.iter().any(|m| m.id == model.id) {
+        if seen.insert(model.id.clone()) {
             models.push(model.clone());
         }
     }
+    let mut position: HashMap<String, usize> = models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.clone(), i))
+        .collect();
+    // Models that only an alias names, grouped by base id, to go after that base.
+    let mut added: Vec<ModelInfo> = Vec::new();
+    let mut added_by_base: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut bases_in_order: Vec<String> = Vec::new();
     for (reference, alias) in &config.aliases {
         let Ok(parsed) = ModelRef::parse(reference) else {
             continue;
         };
         let id = parsed.wire_model();
-        match models.iter_mut().find(|m| m.id == id) {
-            Some(model) => {
-                model.alias.get_or_insert_with(|| alias.clone());
-            }
-            None => {
-                let mut model = entry_for(&id, catalog);
-                model.alias = Some(alias.clone());
-                insert_near_base(&mut models, model);
-            }
+        if let Some(&i) = position.get(&id) {
+            let model = if i < models.len() {
+                &mut models[i]
+            } else {
+                &mut added[i - models.len()]
+            };
+            model.alias.get_or_insert_with(|| alias.clone());
+            continue;
+        }
+        let mut model = entry_for(&id, &by_id);
+        model.alias = Some(alias.clone());
+        position.insert(id, models.len() + added.len());
+        let base = base_id(&model.id).to_owned();
+        let group = added_by_base.entry(base.clone()).or_default();
+        if group.is_empty() {
+            bases_in_order.push(base);
+        }
+        group.push(added.len());
+        added.push(model);
+    }
+    if added.is_empty() {
+        return models;
+    }
+    // The last listed model of each base gets that base's added models after it;
+    // added models whose base is not listed go at the end, grouped by base.
+    let mut last_of_base: HashMap<&str, usize> = HashMap::new();
+    for (i, model) in models.iter().enumerate() {
+        last_of_base.insert(base_id(&model.id), i);
+    }
+    let mut after: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut at_end: Vec<usize> = Vec::new();
+    for base in &bases_in_order {
+        let group = &added_by_base[base];
+        match last_of_base.get(base.as_str()) {
+            Some(&i) => after.entry(i).or_default().extend(group),
+            None => at_end.extend(group),
         }
     }
-    models
+    let mut slots: Vec<Option<ModelInfo>> = added.into_iter().map(Some).collect();
+    let mut merged = Vec::with_capacity(models.len() + slots.len());
+    for (i, model) in models.into_iter().enumerate() {
+        merged.push(model);
+        for &j in after.get(&i).into_iter().flatten() {
+            merged.extend(slots[j].take());
+        }
+    }
+    for j in at_end {
+        merged.extend(slots[j].take());
+    }
+    merged
 }
 
 /// The JSON entry onboarding writes for a catalog model.
@@ -594,7 +669,7 @@ pub fn onboard(
     let mut section = Map::new();
     let mut entries: Vec<Value> = Vec::new();
     // The ids of `entries`, kept alongside so each is normalised once.
-    let mut present: Vec<Option<String>> = Vec::new();
+    let mut present: HashSet<Option<String>> = HashSet::new();
     for key in our_provider_keys(providers) {
         let Some(Value::Object(other)) = providers.shift_remove(&key) else {
             continue;
@@ -602,9 +677,7 @@ pub fn onboard(
         for (field, value) in other {
             if field == "models" {
                 for entry in value.as_array().into_iter().flatten() {
-                    let id = entry_id(entry);
-                    if !present.contains(&id) {
-                        present.push(id);
+                    if present.insert(entry_id(entry)) {
                         entries.push(entry.clone());
                     }
                 }
@@ -614,7 +687,7 @@ pub fn onboard(
         }
     }
     for model in catalog {
-        if !present.contains(&Some(model.id.clone())) {
+        if present.insert(Some(model.id.clone())) {
             entries.push(model_entry_json(model));
         }
     }
@@ -744,6 +817,53 @@ mod tests {
         );
         let error = Config::parse(&deep).unwrap_err();
         assert!(error.details().message.contains("deeper than 64"));
+        // A line comment ends at every JSON5 line terminator, not only LF.
+        for terminator in ["\r", "\u{2028}", "\u{2029}", "\r\n"] {
+            let hidden = format!(
+                "// c{terminator}{{\"a\":{}1{}}}",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            );
+            assert_eq!(nesting_depth(&hidden), 100_001, "{terminator:?}");
+            assert_eq!(Config::parse(&hidden).unwrap_err().kind(), "config");
+        }
+    }
+
+    #[test]
+    fn oversized_configurations_are_refused_naming_the_limit() {
+        let huge = format!("{{\"x\":[{}1]}}", "1,".repeat(MAX_CONFIG_BYTES / 2));
+        let error = Config::parse(&huge).unwrap_err();
+        assert_eq!(error.kind(), "config");
+        assert!(error.details().message.contains("limit is 2097152 bytes"));
+        assert!(onboard(Some(&huge), &[], true).is_err());
+    }
+
+    #[test]
+    fn merging_many_entries_and_aliases_is_linear_and_keeps_the_order() {
+        let catalog: Vec<ModelInfo> = (0..20_000)
+            .map(|i| ModelInfo::with_defaults(&format!("o/m{i}"), format!("M{i}")))
+            .collect();
+        let config = Config {
+            aliases: (0..20_000)
+                .map(|i| (format!("huggingface/o/m{i}:cheapest"), format!("cheap {i}")))
+                .chain(std::iter::once((
+                    "huggingface/x/y".to_owned(),
+                    "XY".to_owned(),
+                )))
+                .chain(std::iter::once((
+                    "huggingface/o/m5".to_owned(),
+                    "five".to_owned(),
+                )))
+                .collect(),
+            ..Config::default()
+        };
+        let merged = merge(&catalog, &config);
+        assert_eq!(merged.len(), 40_001);
+        assert_eq!(merged[0].id, "o/m0");
+        assert_eq!(merged[1].id, "o/m0:cheapest");
+        assert_eq!(merged[1].alias.as_deref(), Some("cheap 0"));
+        assert_eq!(merged[10].alias.as_deref(), Some("five"));
+        assert_eq!(merged[40_000].id, "x/y");
     }
 
     #[test]

@@ -98,6 +98,12 @@ fn builtin_with_warning(warning: ProviderError) -> Discovery {
     }
 }
 
+/// Most models kept from one `/models` body; later entries are read and skipped.
+pub const MAX_DISCOVERED_MODELS: usize = 10_000;
+/// Most routes kept per model; later routes still count for the context window
+/// and the tools flag, but are not kept.
+pub const MAX_ROUTES_PER_MODEL: usize = 64;
+
 #[derive(Deserialize)]
 struct ListBody<'a> {
     /// Borrowed, so the entries are split without building a JSON tree.
@@ -114,7 +120,7 @@ struct WireModel {
     title: Option<String>,
     display_name: Option<String>,
     architecture: Option<WireArchitecture>,
-    providers: Option<Vec<WireRoute>>,
+    providers: Option<Routes>,
 }
 
 #[derive(Deserialize, Default)]
@@ -145,46 +151,134 @@ struct WirePricing {
     output: Option<f64>,
 }
 
+/// A model's `providers` array, folded route by route as it is read: the first
+/// [`MAX_ROUTES_PER_MODEL`] routes are kept, and every live route counts for the
+/// smallest context length and the tools flag. Memory follows what is kept.
+#[derive(Default)]
+struct Routes {
+    kept: Vec<RouteInfo>,
+    min_live_context: Option<u32>,
+    live_route_lacks_tools: bool,
+}
+
+impl<'de> Deserialize<'de> for Routes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_seq(RoutesVisitor)
+    }
+}
+
+struct RoutesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RoutesVisitor {
+    type Value = Routes;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of provider routes")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Routes, A::Error> {
+        let mut routes = Routes::default();
+        while let Some(wire) = seq.next_element::<WireRoute>()? {
+            let route = project_route(&wire);
+            if route.is_live() {
+                if let Some(context) = route.context_length {
+                    routes.min_live_context =
+                        Some(routes.min_live_context.map_or(context, |m| m.min(context)));
+                }
+                routes.live_route_lacks_tools |= route.supports_tools == Some(false);
+            }
+            if routes.kept.len() < MAX_ROUTES_PER_MODEL {
+                routes.kept.push(route);
+            }
+        }
+        Ok(routes)
+    }
+}
+
+/// A `data` array projected entry by entry: each entry is borrowed from the body
+/// and parsed on its own, so an odd entry is skipped without failing the list,
+/// and entries past [`MAX_DISCOVERED_MODELS`] cost no memory.
+struct ProjectedList(Vec<ModelInfo>);
+
+impl<'de> Deserialize<'de> for ProjectedList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_seq(ProjectedListVisitor)
+    }
+}
+
+struct ProjectedListVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ProjectedListVisitor {
+    type Value = ProjectedList;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of models")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> Result<ProjectedList, A::Error> {
+        let mut seen = HashSet::new();
+        let mut models = Vec::new();
+        while let Some(entry) = seq.next_element::<&'de serde_json::value::RawValue>()? {
+            if models.len() >= MAX_DISCOVERED_MODELS {
+                continue;
+            }
+            // Tolerate odd entries one by one rather than failing the whole list.
+            if !is_object(entry.get()) {
+                continue;
+            }
+            let Ok(mut wire) = serde_json::from_str::<WireModel>(entry.get()) else {
+                continue;
+            };
+            let Some(id) = wire
+                .id
+                .take()
+                .map(|id| id.trim().to_owned())
+                .filter(|id| !id.is_empty())
+            else {
+                continue;
+            };
+            if seen.contains(&id) {
+                continue;
+            }
+            models.push(project_entry(&id, wire));
+            seen.insert(id);
+        }
+        Ok(ProjectedList(models))
+    }
+}
+
+/// Whether JSON text is an object (serde reads structs from arrays too).
+fn is_object(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+}
+
 fn malformed(why: impl Into<String>) -> ProviderError {
     ProviderError::MalformedResponse(ErrorDetails::msg(why))
 }
 
 /// Projects a `/models` body. `data` must be an array; entries that are not
-/// objects, or have no usable id, are skipped, and so are duplicate ids.
+/// objects, or have no usable id, are skipped, and so are duplicate ids. At most
+/// [`MAX_DISCOVERED_MODELS`] models and [`MAX_ROUTES_PER_MODEL`] routes per model
+/// are kept; time is linear in the body and memory in what is kept.
 pub fn project_models(body: &[u8]) -> Result<Vec<ModelInfo>, ProviderError> {
     let text = std::str::from_utf8(body)
         .map_err(|e| malformed(format!("the /models body is not UTF-8: {e}")))?;
+    // serde would also read a struct from an array; the API's body is an object.
+    if !is_object(text) {
+        return Err(malformed("the /models body is not a JSON object"));
+    }
     let list: ListBody = serde_json::from_str(text)
         .map_err(|e| malformed(format!("the /models body is not a JSON object: {e}")))?;
-    let entries: Vec<&serde_json::value::RawValue> = list
-        .data
-        .and_then(|data| serde_json::from_str(data.get()).ok())
-        .ok_or_else(|| malformed("the /models body has no \"data\" array"))?;
-    let mut seen = HashSet::new();
-    let mut models = Vec::with_capacity(entries.len());
-    for entry in entries {
-        // Tolerate odd entries one by one rather than failing the whole list.
-        let Ok(wire) = serde_json::from_str::<WireModel>(entry.get()) else {
-            continue;
-        };
-        let Some(id) = wire
-            .id
-            .as_deref()
-            .map(str::trim)
-            .filter(|id| !id.is_empty())
-        else {
-            continue;
-        };
-        if !seen.insert(id.to_owned()) {
-            continue;
-        }
-        models.push(project_entry(id, &wire));
-    }
-    Ok(models)
+    list.data
+        .and_then(|data| serde_json::from_str::<ProjectedList>(data.get()).ok())
+        .map(|list| list.0)
+        .ok_or_else(|| malformed("the /models body has no \"data\" array"))
 }
 
-fn project_entry(id: &str, wire: &WireModel) -> ModelInfo {
-    let routes: Vec<RouteInfo> = wire.providers.iter().flatten().map(project_route).collect();
+fn project_entry(id: &str, wire: WireModel) -> ModelInfo {
     let mut model = catalog::builtin_model(id).unwrap_or_else(|| {
         let api_name = [&wire.name, &wire.title, &wire.display_name]
             .into_iter()
@@ -207,19 +301,15 @@ fn project_entry(id: &str, wire: &WireModel) -> ModelInfo {
         }
         model
     });
-    let live = || routes.iter().filter(|r| r.is_live());
-    if let Some(context) = live()
-        .filter_map(|r| r.context_length)
-        .filter(|&c| c > 0)
-        .min()
-    {
+    let routes = wire.providers.unwrap_or_default();
+    if let Some(context) = routes.min_live_context {
         model.context_window = context;
         model.defaulted.context_window = false;
     }
-    if live().any(|r| r.supports_tools == Some(false)) {
+    if routes.live_route_lacks_tools {
         model.supports_tools = Some(false);
     }
-    model.routes = routes;
+    model.routes = routes.kept;
     model
 }
 
@@ -272,6 +362,7 @@ mod tests {
         {"id":"acme/plain-model","title":"  ","display_name":"Acme Plain"},
         {"id":"acme/nameless"},
         {"id":42},
+        ["a/array-entry"],
         "junk"
     ]}"#;
 
@@ -323,6 +414,7 @@ mod tests {
             r#"{"object":"list"}"#,
             r#"{"data":{}}"#,
             "[1]",
+            r#"[[{"id":"a/b"}]]"#,
             "<html>",
             "",
         ] {
@@ -333,6 +425,27 @@ mod tests {
             );
         }
         assert!(project_models(br#"{"data":[]}"#).unwrap().is_empty());
+    }
+
+    #[test]
+    fn models_and_routes_are_capped_but_every_live_route_counts() {
+        let mut body = String::from(r#"{"data":[{"id":"a/m","providers":["#);
+        for _ in 0..10_000 {
+            body.push_str(r#"{},"#);
+        }
+        body.push_str(r#"{"context_length":512,"supports_tools":false}]}"#);
+        for i in 0..MAX_DISCOVERED_MODELS + 5 {
+            body.push_str(&format!(r#",{{"id":"o/m{i}"}}"#));
+        }
+        body.push_str("]}");
+        let models = project_models(body.as_bytes()).unwrap();
+        assert_eq!(models.len(), MAX_DISCOVERED_MODELS);
+        assert_eq!(models[0].routes.len(), MAX_ROUTES_PER_MODEL);
+        assert_eq!(
+            models[0].context_window, 512,
+            "a route past the cap still counts"
+        );
+        assert_eq!(models[0].supports_tools, Some(false));
     }
 
     #[test]

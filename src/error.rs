@@ -5,17 +5,16 @@
 //!   provider, retry-after), so a host can branch on the case and still show
 //!   everything the router told us. The case names are the WIT error cases and
 //!   the `kind` strings of the command-line contract.
-//! - Messages never contain the token: [`ProviderError::redact`] scrubs it at the
-//!   boundary, even when a misbehaving server echoes it back in a body.
+//! - Errors never carry the token: [`ProviderError::redact`] scrubs every piece
+//!   of it from the message, request id and provider at the boundary, even when a
+//!   misbehaving server echoes it back in a body or a header.
 
 use crate::http::ResponseHead;
+use crate::redact::Redactor;
 use serde::Deserialize;
 
 /// Where Hugging Face users create fine-grained tokens.
 pub const TOKEN_SETTINGS_URL: &str = "https://huggingface.co/settings/tokens";
-
-/// Shortest secret [`ProviderError::redact`] scrubs.
-pub const MIN_REDACTED_LEN: usize = 6;
 
 /// Longest server-provided message kept in an error (bytes, at a char boundary).
 const MAX_MESSAGE_BYTES: usize = 1000;
@@ -229,17 +228,12 @@ impl ProviderError {
         self.failover_reason().is_some_and(FailoverReason::advances)
     }
 
-    /// Replaces every occurrence of `secret` in the message with `[redacted]`.
-    /// Secrets shorter than `MIN_REDACTED_LEN` are left alone: scrubbing every
-    /// `t` of a message for a one-letter test token would only garble it, and
-    /// real Hugging Face tokens are dozens of characters long.
-    pub fn redact(mut self, secret: &str) -> Self {
-        if secret.len() >= MIN_REDACTED_LEN {
-            let details = self.details_mut();
-            if details.message.contains(secret) {
-                details.message = details.message.replace(secret, "[redacted]");
-            }
-        }
+    /// Scrubs every piece of the secret from the message, request id and provider.
+    pub fn redact(mut self, redactor: &Redactor) -> Self {
+        let details = self.details_mut();
+        redactor.scrub_in_place(&mut details.message);
+        redactor.scrub_option(&mut details.request_id);
+        redactor.scrub_option(&mut details.provider);
         self
     }
 
@@ -599,11 +593,20 @@ mod tests {
     }
 
     #[test]
-    fn redact_removes_the_secret() {
-        let error = ProviderError::BadRequest(ErrorDetails::msg("echo hf_secret here"));
-        let redacted = error.redact("hf_secret");
-        assert_eq!(redacted.details().message, "echo [redacted] here");
+    fn redact_scrubs_message_request_id_and_provider() {
+        let secret = Redactor::new("hf_secret_value");
+        let error = ProviderError::BadRequest(ErrorDetails {
+            message: "echo hf_secret_val".into(),
+            request_id: Some("id-hf_secret_value".into()),
+            provider: Some("secret_value".into()),
+            ..ErrorDetails::default()
+        });
+        let details = error.redact(&secret).details().clone();
+        assert_eq!(details.message, "echo [redacted]");
+        assert_eq!(details.request_id.as_deref(), Some("id-[redacted]"));
+        assert_eq!(details.provider.as_deref(), Some("[redacted]"));
         let short = ProviderError::BadRequest(ErrorDetails::msg("the token"));
-        assert_eq!(short.redact("t").details().message, "the token");
+        let unchanged = short.redact(&Redactor::new("t"));
+        assert_eq!(unchanged.details().message, "the token");
     }
 }

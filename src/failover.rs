@@ -13,9 +13,15 @@ use crate::catalog::DEFAULT_MODEL_REF;
 use crate::config::Config;
 use crate::error::ProviderError;
 use crate::model_ref::ModelRef;
+use std::collections::HashSet;
 
 /// Cooldown after the first, second, and any further consecutive failure.
 const COOLDOWN_STEPS_MS: [u64; 3] = [30_000, 60_000, 300_000];
+
+/// Most candidates one failover run tries: a configuration may list any number
+/// of fallbacks, but a call must end in bounded time (each attempt has its own
+/// deadline).
+pub const MAX_FAILOVER_ATTEMPTS: usize = 16;
 
 /// The candidates to try, in order.
 pub fn candidates(
@@ -27,15 +33,13 @@ pub fn candidates(
         .or_else(|| config.primary.clone())
         .unwrap_or_else(|| DEFAULT_MODEL_REF.to_owned());
     let mut chain: Vec<ModelRef> = Vec::new();
+    let mut seen = HashSet::new();
     let texts = std::iter::once(first.as_str())
         .chain(config.fallbacks.iter().map(String::as_str))
         .chain(config.primary.as_deref());
     for text in texts {
         let reference = ModelRef::parse(text)?;
-        if !chain
-            .iter()
-            .any(|c| c.normalized() == reference.normalized())
-        {
+        if seen.insert(reference.normalized()) {
             chain.push(reference);
         }
     }
@@ -85,9 +89,14 @@ pub fn is_cooling(cooldowns: &[Cooldown], model: &str, now_ms: u64) -> bool {
 
 /// The candidates with cooling models moved behind the others, order otherwise kept.
 pub fn order(candidates: Vec<ModelRef>, cooldowns: &[Cooldown], now_ms: u64) -> Vec<ModelRef> {
+    let cooling_models: HashSet<&str> = cooldowns
+        .iter()
+        .filter(|c| c.until_ms > now_ms)
+        .map(|c| c.model.as_str())
+        .collect();
     let (cooling, ready): (Vec<_>, Vec<_>) = candidates
         .into_iter()
-        .partition(|c| is_cooling(cooldowns, &c.normalized(), now_ms));
+        .partition(|c| cooling_models.contains(c.normalized().as_str()));
     ready.into_iter().chain(cooling).collect()
 }
 
@@ -109,8 +118,9 @@ pub struct Outcome<T> {
     pub attempts: Vec<Attempt>,
 }
 
-/// Tries each candidate (cooling ones last) until one succeeds or an error that
-/// another model cannot fix; updates `cooldowns` as it goes.
+/// Tries each candidate (cooling ones last, at most [`MAX_FAILOVER_ATTEMPTS`])
+/// until one succeeds or an error that another model cannot fix; updates
+/// `cooldowns` as it goes.
 pub fn run<T>(
     candidates: Vec<ModelRef>,
     cooldowns: &mut Vec<Cooldown>,
@@ -119,7 +129,8 @@ pub fn run<T>(
 ) -> Outcome<T> {
     let mut attempts = Vec::new();
     let mut last_error = None;
-    for candidate in order(candidates, cooldowns, now_ms) {
+    let ordered = order(candidates, cooldowns, now_ms);
+    for candidate in ordered.into_iter().take(MAX_FAILOVER_ATTEMPTS) {
         let model = candidate.normalized();
         match attempt(&candidate) {
             Ok(value) => {
@@ -169,6 +180,38 @@ mod tests {
 
     fn names(chain: &[ModelRef]) -> Vec<String> {
         chain.iter().map(ModelRef::normalized).collect()
+    }
+
+    #[test]
+    fn long_chains_are_linear_and_runs_are_bounded() {
+        let fallbacks: Vec<String> = (0..200_000)
+            .map(|i| format!("o/m{}", i % 150_000))
+            .collect();
+        let config = Config {
+            fallbacks,
+            ..Config::default()
+        };
+        let chain = candidates(Some("o/first"), &config).unwrap();
+        assert_eq!(chain.len(), 150_001);
+        let cooldowns: Vec<Cooldown> = (0..100_000)
+            .map(|i| Cooldown {
+                model: format!("huggingface/o/m{i}"),
+                failures: 1,
+                until_ms: 10,
+            })
+            .collect();
+        let mut cooldowns = cooldowns;
+        let mut tried = 0;
+        let outcome: Outcome<()> = run(chain, &mut cooldowns, 0, |_| {
+            tried += 1;
+            Err(ProviderError::RateLimited(ErrorDetails::msg("busy")))
+        });
+        assert_eq!(tried, MAX_FAILOVER_ATTEMPTS);
+        assert_eq!(outcome.attempts.len(), MAX_FAILOVER_ATTEMPTS);
+        assert_eq!(
+            outcome.attempts[1].model, "huggingface/o/m100000",
+            "cooling models go last"
+        );
     }
 
     #[test]

@@ -5,11 +5,65 @@
 //! written into the `Authorization` header of a request to the configured base URL.
 
 use crate::error::{ErrorDetails, ProviderError};
+use crate::redact::Redactor;
 
 /// The public router.
 pub const DEFAULT_BASE_URL: &str = "https://router.huggingface.co/v1";
 /// Default timeout for connecting, the first byte and between bytes.
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// Default total time for discovery or a non-streaming completion, error bodies included.
+pub const DEFAULT_REQUEST_DEADLINE_MS: u32 = 300_000;
+/// Default longest wait for the next event of a stream.
+pub const DEFAULT_STREAM_IDLE_MS: u32 = 60_000;
+/// Default total time for a stream, from sending the request to its last event.
+pub const DEFAULT_STREAM_DEADLINE_MS: u32 = 1_800_000;
+
+/// How long the phases of a call may take, in milliseconds. Every limit is positive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    /// Total time for discovery or a non-streaming completion: the response head
+    /// and the whole body, error bodies included.
+    pub request_ms: u32,
+    /// Longest wait for the next stream *event*; keep-alive comments, blank lines
+    /// and partial lines are not progress.
+    pub stream_idle_ms: u32,
+    /// Total time for a stream, from sending the request to its last event.
+    pub stream_ms: u32,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Self {
+            request_ms: DEFAULT_REQUEST_DEADLINE_MS,
+            stream_idle_ms: DEFAULT_STREAM_IDLE_MS,
+            stream_ms: DEFAULT_STREAM_DEADLINE_MS,
+        }
+    }
+}
+
+impl Deadlines {
+    /// The defaults, with each `Some` replacing its default; a zero is a `config`
+    /// error naming the setting.
+    pub fn with_overrides(
+        request_ms: Option<u32>,
+        stream_idle_ms: Option<u32>,
+        stream_ms: Option<u32>,
+    ) -> Result<Self, ProviderError> {
+        let defaults = Self::default();
+        let pick = |value: Option<u32>, default: u32, name: &str| match value {
+            Some(0) => Err(ProviderError::Config(ErrorDetails::msg(format!(
+                "{name} must be positive"
+            )))),
+            Some(ms) => Ok(ms),
+            None => Ok(default),
+        };
+        Ok(Self {
+            request_ms: pick(request_ms, defaults.request_ms, "request-deadline-ms")?,
+            stream_idle_ms: pick(stream_idle_ms, defaults.stream_idle_ms, "stream-idle-ms")?,
+            stream_ms: pick(stream_ms, defaults.stream_ms, "stream-deadline-ms")?,
+        })
+    }
+}
 
 /// A Hugging Face token. Its `Debug` output is redacted.
 #[derive(Clone, PartialEq, Eq)]
@@ -43,6 +97,8 @@ pub struct Settings {
     pub token: Option<Token>,
     /// Connect, first-byte and between-bytes timeout, in milliseconds.
     pub timeout_ms: u32,
+    /// Total limits for requests and streams.
+    pub deadlines: Deadlines,
     /// Organisation to bill (`X-HF-Bill-To`), if any.
     pub bill_to: Option<String>,
 }
@@ -84,6 +140,7 @@ impl Settings {
             base_url: base_url.to_owned(),
             token,
             timeout_ms,
+            deadlines: Deadlines::default(),
             bill_to: None,
         })
     }
@@ -109,12 +166,12 @@ impl Settings {
         })
     }
 
-    /// Scrubs the token from an error's message.
-    pub fn redact(&self, error: ProviderError) -> ProviderError {
-        match &self.token {
-            Some(token) => error.redact(token.expose()),
-            None => error,
-        }
+    /// What scrubs the token (nothing without one).
+    pub fn redactor(&self) -> Redactor {
+        self.token
+            .as_ref()
+            .map(|token| Redactor::new(token.expose()))
+            .unwrap_or_default()
     }
 }
 
@@ -276,5 +333,19 @@ mod tests {
             );
         }
         assert!(Settings::new(DEFAULT_BASE_URL, None, 0).is_err());
+    }
+
+    #[test]
+    fn deadlines_default_and_reject_zero() {
+        assert_eq!(
+            Deadlines::with_overrides(None, Some(5), None).unwrap(),
+            Deadlines {
+                stream_idle_ms: 5,
+                ..Deadlines::default()
+            }
+        );
+        let zero = Deadlines::with_overrides(Some(0), None, None).unwrap_err();
+        assert_eq!(zero.kind(), "config");
+        assert!(zero.details().message.contains("request-deadline-ms"));
     }
 }

@@ -22,6 +22,7 @@ pub mod error;
 pub mod failover;
 pub mod http;
 pub mod model_ref;
+pub mod redact;
 pub mod sse;
 pub mod stream;
 

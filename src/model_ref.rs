@@ -46,12 +46,10 @@ pub enum Route {
 
 impl Route {
     fn parse(suffix: &str) -> Self {
-        match suffix.to_ascii_lowercase().as_str() {
-            "fastest" => Route::Policy(Policy::Fastest),
-            "cheapest" => Route::Policy(Policy::Cheapest),
-            "preferred" => Route::Policy(Policy::Preferred),
-            _ => Route::Provider(suffix.to_owned()),
-        }
+        [Policy::Fastest, Policy::Cheapest, Policy::Preferred]
+            .into_iter()
+            .find(|policy| suffix.eq_ignore_ascii_case(policy.as_str()))
+            .map_or_else(|| Route::Provider(suffix.to_owned()), Route::Policy)
     }
 
     /// The suffix as sent to the router.
@@ -102,13 +100,14 @@ impl ModelRef {
             1 => trimmed,
             _ => {
                 let (provider, rest) = trimmed.split_once('/').unwrap_or_default();
-                let provider = provider.trim().to_ascii_lowercase();
+                let provider = provider.trim();
                 if provider.is_empty() {
                     return Err(invalid("the provider is empty".into()));
                 }
-                if provider != PROVIDER_ID {
+                if !provider.eq_ignore_ascii_case(PROVIDER_ID) {
                     return Err(invalid(format!(
-                        "the provider {provider:?} is not {PROVIDER_ID:?}"
+                        "the provider {:?} is not {PROVIDER_ID:?}",
+                        provider.to_ascii_lowercase()
                     )));
                 }
                 rest.trim()
@@ -127,11 +126,14 @@ impl ModelRef {
                     if profile.is_empty() {
                         return Err(invalid("the auth profile after '@' is empty".into()));
                     }
-                    (format!("{head}/{name}"), Some(profile.to_owned()))
+                    (
+                        std::borrow::Cow::Owned(format!("{head}/{name}")),
+                        Some(profile.to_owned()),
+                    )
                 }
-                None => (model_id.to_owned(), None),
+                None => (std::borrow::Cow::Borrowed(model_id), None),
             },
-            None => (model_id.to_owned(), None),
+            None => (std::borrow::Cow::Borrowed(model_id), None),
         };
         let (org, name) = model_id
             .split_once('/')
@@ -166,15 +168,25 @@ impl ModelRef {
 
     /// What goes in the request's `model` field: the id and its route suffix.
     pub fn wire_model(&self) -> String {
-        match &self.route {
-            Some(route) => format!("{}:{}", self.model, route.as_str()),
-            None => self.model.clone(),
+        let mut text = String::with_capacity(self.model.len() + 16);
+        self.push_wire_model(&mut text);
+        text
+    }
+
+    fn push_wire_model(&self, text: &mut String) {
+        text.push_str(&self.model);
+        if let Some(route) = &self.route {
+            text.push(':');
+            text.push_str(route.as_str());
         }
     }
 
     /// The canonical reference: `huggingface/<org>/<model>[:route][@profile]`.
     pub fn normalized(&self) -> String {
-        let mut text = format!("{PROVIDER_ID}/{}", self.wire_model());
+        let mut text = String::with_capacity(PROVIDER_ID.len() + self.model.len() + 24);
+        text.push_str(PROVIDER_ID);
+        text.push('/');
+        self.push_wire_model(&mut text);
         if let Some(profile) = &self.profile {
             text.push('@');
             text.push_str(profile);

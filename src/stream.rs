@@ -13,6 +13,7 @@ use crate::chat::{ChatResponse, FinishReason, ToolCall, Usage, WireUsage};
 use crate::error::{ErrorDetails, ProviderError, bounded_message, embedded_error, error_message};
 use crate::http::ResponseHead;
 use crate::model_ref::ModelRef;
+use crate::redact::{Redactor, StreamScrubber};
 use crate::sse::{DEFAULT_MAX_LINE_BYTES, SseDecoder, SseEvent};
 use serde::Deserialize;
 
@@ -79,7 +80,26 @@ struct WireFunctionDelta {
     arguments: Option<String>,
 }
 
+/// Most bytes of answer and reasoning text one stream may assemble.
+pub const MAX_STREAM_TEXT_BYTES: usize = 8 * 1024 * 1024;
+/// Most tool calls one stream may assemble.
+pub const MAX_TOOL_CALLS: usize = 64;
+/// Most bytes of one tool call's arguments.
+pub const MAX_TOOL_ARGUMENT_BYTES: usize = 1024 * 1024;
+
+/// One tool call being assembled, and how much of its arguments was handed out.
+#[derive(Debug, Default)]
+struct ToolCallSlot {
+    index: u32,
+    arguments: StreamScrubber,
+}
+
 /// Decodes one streaming response body, fed in arbitrary pieces.
+///
+/// Memory is bounded whatever the server sends: lines and events by the SSE
+/// decoder, the assembled text by [`MAX_STREAM_TEXT_BYTES`], tool calls by
+/// [`MAX_TOOL_CALLS`] and [`MAX_TOOL_ARGUMENT_BYTES`]; past a bound the stream
+/// fails with `response-too-large`.
 #[derive(Debug)]
 pub struct ChatStreamDecoder {
     sse: SseDecoder,
@@ -87,8 +107,12 @@ pub struct ChatStreamDecoder {
     done: bool,
     failed: Option<ProviderError>,
     response: ChatResponse,
-    tool_indices: Vec<u32>,
+    tool_slots: Vec<ToolCallSlot>,
     finish_seen: bool,
+    events_seen: u64,
+    redactor: Redactor,
+    content: StreamScrubber,
+    reasoning: StreamScrubber,
 }
 
 impl ChatStreamDecoder {
@@ -109,14 +133,37 @@ impl ChatStreamDecoder {
             head,
             done: false,
             failed: None,
-            tool_indices: Vec::new(),
+            tool_slots: Vec::new(),
             finish_seen: false,
+            events_seen: 0,
+            redactor: Redactor::default(),
+            content: StreamScrubber::default(),
+            reasoning: StreamScrubber::default(),
         }
+    }
+
+    /// Scrubs every piece of the token from what the decoder hands out: events,
+    /// the assembled response and errors. Streamed text may then be held back by
+    /// a few bytes until it can no longer be the start of a piece.
+    pub fn redacting(mut self, redactor: Redactor) -> Self {
+        redactor.scrub_option(&mut self.response.provider);
+        redactor.scrub_option(&mut self.response.request_id);
+        for (_, value) in &mut self.head.headers {
+            redactor.scrub_in_place(value);
+        }
+        self.redactor = redactor;
+        self
     }
 
     /// Whether `data: [DONE]` has arrived.
     pub fn is_done(&self) -> bool {
         self.done
+    }
+
+    /// How many SSE events have arrived: what counts as progress for a stall limit
+    /// (comments, blank lines and partial lines do not).
+    pub fn events_seen(&self) -> u64 {
+        self.events_seen
     }
 
     /// The response assembled so far; complete once [`Self::is_done`].
@@ -144,6 +191,23 @@ impl ChatStreamDecoder {
         let mut sse_events = Vec::new();
         let finished = self.sse.finish(&mut sse_events);
         let events = self.interpret(sse_events, finished.is_err())?;
+        if !self.done && self.events_seen == 0 {
+            // Nothing event-shaped at all: say what came instead (an HTML page, JSON).
+            if let Some(kind) = self
+                .head
+                .header("content-type")
+                .filter(|t| !t.to_ascii_lowercase().contains("text/event-stream"))
+            {
+                let what = bounded_message(kind);
+                return Err(
+                    self.fail(ProviderError::MalformedResponse(ErrorDetails::msg(
+                        format!(
+                            "the router answered a stream request with {what}, not an event stream"
+                        ),
+                    ))),
+                );
+            }
+        }
         if !self.done {
             let what = if self.finish_seen {
                 "after its finish reason"
@@ -167,11 +231,16 @@ impl ChatStreamDecoder {
     }
 
     /// Records a failure, from the body or from outside it (a read error): every
-    /// later call returns it. Returns it with the response's request id and provider.
+    /// later call returns it. Returns it with the response's request id and
+    /// provider, the token scrubbed.
     pub fn fail(&mut self, error: ProviderError) -> ProviderError {
-        let error = error.with_response_head(&self.head);
+        let error = error.with_response_head(&self.head).redact(&self.redactor);
         self.failed = Some(error.clone());
         error
+    }
+
+    fn too_large(&mut self, what: String) -> ProviderError {
+        self.fail(ProviderError::ResponseTooLarge(ErrorDetails::msg(what)))
     }
 
     fn interpret(
@@ -184,14 +253,13 @@ impl ChatStreamDecoder {
             if self.done {
                 break;
             }
+            self.events_seen += 1;
             self.interpret_one(sse, &mut events)?;
         }
         if too_long && !self.done {
-            return Err(
-                self.fail(ProviderError::ResponseTooLarge(ErrorDetails::msg(format!(
-                    "a stream event exceeded {DEFAULT_MAX_LINE_BYTES} bytes"
-                )))),
-            );
+            return Err(self.too_large(format!(
+                "a stream event exceeded {DEFAULT_MAX_LINE_BYTES} bytes"
+            )));
         }
         Ok(events)
     }
@@ -204,6 +272,7 @@ impl ChatStreamDecoder {
         let data = sse.data.trim();
         if data == "[DONE]" {
             self.done = true;
+            self.flush_held_text(events);
             return Ok(());
         }
         let is_error_event = sse.event.as_deref() == Some("error");
@@ -230,7 +299,7 @@ impl ChatStreamDecoder {
         }
         if let Some(choice) = chunk.choices.and_then(|c| c.into_iter().next()) {
             if let Some(delta) = choice.delta {
-                self.apply_delta(delta, events);
+                self.apply_delta(delta, events)?;
             }
             if let Some(reason) = choice.finish_reason {
                 let reason = FinishReason::from_api(&reason);
@@ -247,50 +316,118 @@ impl ChatStreamDecoder {
         Ok(())
     }
 
-    fn apply_delta(&mut self, delta: WireDelta, events: &mut Vec<StreamEvent>) {
-        if let Some(text) = delta.content.filter(|t| !t.is_empty()) {
-            self.response.content.push_str(&text);
-            events.push(StreamEvent::Content(text));
+    fn text_bytes(&self) -> usize {
+        self.response.content.len() + self.response.reasoning.as_ref().map_or(0, String::len)
+    }
+
+    fn apply_delta(
+        &mut self,
+        delta: WireDelta,
+        events: &mut Vec<StreamEvent>,
+    ) -> Result<(), ProviderError> {
+        let reasoning = delta.reasoning.or(delta.reasoning_content);
+        let added = delta.content.as_ref().map_or(0, String::len)
+            + reasoning.as_ref().map_or(0, String::len);
+        if self.text_bytes() + added > MAX_STREAM_TEXT_BYTES {
+            return Err(self.too_large(format!(
+                "the streamed answer and reasoning exceeded {MAX_STREAM_TEXT_BYTES} bytes"
+            )));
         }
-        if let Some(text) = delta
-            .reasoning
-            .or(delta.reasoning_content)
-            .filter(|t| !t.is_empty())
-        {
-            self.response
-                .reasoning
-                .get_or_insert_with(String::new)
-                .push_str(&text);
-            events.push(StreamEvent::Reasoning(text));
+        if let Some(text) = delta.content.filter(|t| !t.is_empty()) {
+            let out = self
+                .content
+                .push(&mut self.response.content, &text, &self.redactor);
+            if !out.is_empty() {
+                events.push(StreamEvent::Content(out));
+            }
+        }
+        if let Some(text) = reasoning.filter(|t| !t.is_empty()) {
+            let assembled = self.response.reasoning.get_or_insert_with(String::new);
+            let out = self.reasoning.push(assembled, &text, &self.redactor);
+            if !out.is_empty() {
+                events.push(StreamEvent::Reasoning(out));
+            }
         }
         for (position, call) in delta.tool_calls.into_iter().flatten().enumerate() {
             let index = call.index.unwrap_or(position as u32);
-            let slot = match self.tool_indices.iter().position(|&i| i == index) {
+            let slot = match self.tool_slots.iter().position(|s| s.index == index) {
                 Some(slot) => slot,
+                None if self.tool_slots.len() >= MAX_TOOL_CALLS => {
+                    return Err(self.too_large(format!(
+                        "the stream made more than {MAX_TOOL_CALLS} tool calls"
+                    )));
+                }
                 None => {
-                    self.tool_indices.push(index);
+                    self.tool_slots.push(ToolCallSlot {
+                        index,
+                        arguments: StreamScrubber::default(),
+                    });
                     self.response.tool_calls.push(ToolCall::default());
-                    self.tool_indices.len() - 1
+                    self.tool_slots.len() - 1
                 }
             };
-            let assembled = &mut self.response.tool_calls[slot];
-            let (name, arguments) = match call.function {
+            let (mut name, arguments) = match call.function {
                 Some(f) => (f.name, f.arguments.unwrap_or_default()),
                 None => (None, String::new()),
             };
-            if let Some(id) = &call.id {
+            let mut id = call.id;
+            let assembled = &mut self.response.tool_calls[slot];
+            if assembled.arguments.len() + arguments.len() > MAX_TOOL_ARGUMENT_BYTES
+                || assembled.name.len() + name.as_ref().map_or(0, String::len)
+                    > MAX_TOOL_ARGUMENT_BYTES
+                || id
+                    .as_ref()
+                    .is_some_and(|id| id.len() > MAX_TOOL_ARGUMENT_BYTES)
+            {
+                return Err(self.too_large(format!(
+                    "tool call {index} exceeded {MAX_TOOL_ARGUMENT_BYTES} bytes"
+                )));
+            }
+            self.redactor.scrub_option(&mut id);
+            self.redactor.scrub_option(&mut name);
+            if let Some(id) = &id {
                 assembled.id.clone_from(id);
             }
             if let Some(name) = &name {
                 assembled.name.push_str(name);
             }
-            assembled.arguments.push_str(&arguments);
+            let arguments = self.tool_slots[slot].arguments.push(
+                &mut assembled.arguments,
+                &arguments,
+                &self.redactor,
+            );
             events.push(StreamEvent::ToolCall(ToolCallDelta {
                 index,
-                id: call.id,
+                id,
                 name,
                 arguments,
             }));
+        }
+        Ok(())
+    }
+
+    /// Hands out what the token scrubber held back, once nothing more will come.
+    fn flush_held_text(&mut self, events: &mut Vec<StreamEvent>) {
+        let content = self.content.flush(&self.response.content);
+        if !content.is_empty() {
+            events.push(StreamEvent::Content(content));
+        }
+        if let Some(reasoning) = &self.response.reasoning {
+            let rest = self.reasoning.flush(reasoning);
+            if !rest.is_empty() {
+                events.push(StreamEvent::Reasoning(rest));
+            }
+        }
+        for (slot, call) in self.tool_slots.iter_mut().zip(&self.response.tool_calls) {
+            let rest = slot.arguments.flush(&call.arguments);
+            if !rest.is_empty() {
+                events.push(StreamEvent::ToolCall(ToolCallDelta {
+                    index: slot.index,
+                    id: None,
+                    name: None,
+                    arguments: rest,
+                }));
+            }
         }
     }
 
@@ -412,6 +549,92 @@ mod tests {
             "malformed-response"
         );
         assert_eq!(d.finish().unwrap_err().kind(), "malformed-response");
+    }
+
+    #[test]
+    fn assembled_text_tool_calls_and_arguments_are_bounded() {
+        let content = format!(
+            "data: {{\"choices\":[{{\"delta\":{{\"content\":\"{}\"}}}}]}}\n\n",
+            "x".repeat(1000)
+        );
+        let mut d = decoder();
+        let error = (0..MAX_STREAM_TEXT_BYTES / 1000 + 1)
+            .find_map(|_| d.feed(content.as_bytes()).err())
+            .expect("the text bound is reached");
+        assert_eq!(error.kind(), "response-too-large");
+        assert!(d.response().content.len() <= MAX_STREAM_TEXT_BYTES);
+
+        let mut d = decoder();
+        let error = (0..)
+            .find_map(|i| {
+                let event = format!(
+                    "data: {{\"choices\":[{{\"delta\":{{\"tool_calls\":[{{\"index\":{i},\"function\":{{\"arguments\":\"{{}}\"}}}}]}}}}]}}\n\n"
+                );
+                d.feed(event.as_bytes()).err()
+            })
+            .unwrap();
+        assert_eq!(error.kind(), "response-too-large");
+        assert_eq!(d.response().tool_calls.len(), MAX_TOOL_CALLS);
+
+        let piece = format!(
+            "data: {{\"choices\":[{{\"delta\":{{\"tool_calls\":[{{\"index\":0,\"function\":{{\"arguments\":\"{}\"}}}}]}}}}]}}\n\n",
+            "a".repeat(1000)
+        );
+        let mut d = decoder();
+        let error = (0..MAX_TOOL_ARGUMENT_BYTES / 1000 + 1)
+            .find_map(|_| d.feed(piece.as_bytes()).err())
+            .unwrap();
+        assert_eq!(error.kind(), "response-too-large");
+    }
+
+    #[test]
+    fn a_token_echoed_in_pieces_never_comes_out() {
+        const TOKEN: &str = "hf_CANARY_d0n7_pr1n7_m3_5ecret";
+        let body = concat!(
+            "data: {\"choices\":[{\"delta\":{\"content\":\"a hf_CANARY_d0n\"}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"content\":\"7_pr1n7_m3_5ecret b\"}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"hf_CANARY_d0n7\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"t\\\":\\\"hf_CANA\"}}]}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"RY_d0n7\\\"}\"}}]}}]}\n\n",
+            "data: [DONE]\n\n",
+        );
+        let head = ResponseHead {
+            status: 200,
+            headers: vec![("x-request-id".into(), format!("id-{TOKEN}"))],
+        };
+        let mut d = ChatStreamDecoder::new(&ModelRef::parse("a/b").unwrap(), head)
+            .redacting(Redactor::new(TOKEN));
+        let mut printed = String::new();
+        for chunk in body.as_bytes().chunks(7) {
+            for event in d.feed(chunk).unwrap() {
+                printed.push_str(&format!("{event:?}"));
+            }
+        }
+        d.finish().unwrap();
+        let response = format!("{:?}", d.response());
+        for window in TOKEN.as_bytes().windows(crate::redact::PIECE_LEN) {
+            let piece = std::str::from_utf8(window).unwrap();
+            assert!(!printed.contains(piece), "{printed}");
+            assert!(!response.contains(piece), "{response}");
+        }
+        assert_eq!(d.response().content, "a [redacted][redacted] b");
+        assert_eq!(
+            d.response().tool_calls[0].arguments,
+            "{\"t\":\"[redacted]\"}"
+        );
+        assert!(printed.contains("[redacted] b"));
+    }
+
+    #[test]
+    fn a_page_instead_of_an_event_stream_is_malformed() {
+        let head = ResponseHead {
+            status: 200,
+            headers: vec![("content-type".into(), "text/html".into())],
+        };
+        let mut d = ChatStreamDecoder::new(&ModelRef::parse("a/b").unwrap(), head);
+        d.feed(b"<html><body>Welcome</body></html>\n").unwrap();
+        let error = d.finish().unwrap_err();
+        assert_eq!(error.kind(), "malformed-response");
+        assert!(error.details().message.contains("text/html"));
     }
 
     #[test]

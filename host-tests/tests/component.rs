@@ -122,7 +122,7 @@ async fn the_world_matches_the_readme_and_imports_no_filesystem_or_sockets() {
         "failover",
     ] {
         assert!(
-            exports.contains(&format!("huggingface:provider/{interface}@0.1.0").as_str()),
+            exports.contains(&format!("huggingface:provider/{interface}@0.2.0").as_str()),
             "{interface}: {exports:?}"
         );
     }

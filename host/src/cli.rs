@@ -8,7 +8,14 @@
 //! - The component does the work; this module reads files and the environment,
 //!   passes them in, and prints. It never prints settings, so the token cannot
 //!   leak through it, and the component scrubs the token from every error.
-//! - Exit status: 0 success, 1 a provider error, 2 a usage error.
+//! - Exit status: 0 success, 1 a provider error, 2 a usage error. A failure of
+//!   the host itself (the component could not load, or was stopped past its
+//!   deadline) is reported like a provider error (`transport`, `timeout`), so
+//!   `--json` always prints exactly one JSON value.
+//! - The token comes from the first source that has one; lower-priority
+//!   sources are not read at all. A token file that is not a regular file (a
+//!   FIFO would block forever) or is over [`MAX_TOKEN_FILE_BYTES`] is skipped
+//!   with a warning.
 
 use crate::{
     Attempt, ChatRequest, ChatResponse, Content, DiscoveryMode, Host, Message, ModelInfo, ModelRef,
@@ -27,6 +34,9 @@ use std::time::Duration;
 pub const EXIT_PROVIDER_ERROR: i32 = 1;
 /// Exit status of a usage error.
 pub const EXIT_USAGE: i32 = 2;
+
+/// Largest token file read: a token is a few dozen bytes.
+pub const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
 
 /// The variables the component may need: the token, and where the token file is.
 const TOKEN_VARIABLES: &[&str] = &[
@@ -53,9 +63,18 @@ struct Cli {
     /// An OpenClaw-style configuration file (JSON or JSON5).
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Request timeout in seconds.
+    /// Connect, first-byte and between-bytes timeout, each, in seconds.
     #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_timeout)]
     timeout: f64,
+    /// Total time for discovery or a non-streaming answer, error bodies included [default: 300].
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_timeout)]
+    deadline: Option<f64>,
+    /// Longest wait for a stream's next event (keep-alives do not count) [default: 60].
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_timeout)]
+    stream_idle: Option<f64>,
+    /// Total time for a streamed answer [default: 1800].
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_timeout)]
+    stream_deadline: Option<f64>,
     /// Machine-readable output on stdout: exactly one JSON value.
     #[arg(long, global = true)]
     json: bool,
@@ -158,16 +177,6 @@ pub async fn run(
             return code;
         }
     };
-    let host = match host() {
-        Ok(host) => host,
-        Err(error) => {
-            let _ = writeln!(
-                io.err,
-                "error: could not load the provider component: {error:#}"
-            );
-            return EXIT_PROVIDER_ERROR;
-        }
-    };
     let err_palette = Palette::new(io.err_is_terminal);
     let mut command = CommandRun {
         cli: &cli,
@@ -176,20 +185,83 @@ pub async fn run(
         err_palette,
         reasoning_open: false,
     };
-    match command.execute(&host).await {
+    let outcome = match host() {
+        Ok(host) => command.execute(&host).await,
+        Err(error) => Err(error.context("could not load the provider component")),
+    };
+    match outcome {
         Ok(Ok(())) => 0,
         Ok(Err(failure)) => {
             command.report(&failure);
             EXIT_PROVIDER_ERROR
         }
         Err(error) => {
-            let _ = writeln!(
-                command.io.err,
-                "error: the provider component failed: {error:#}"
-            );
+            command.report(&Failure::from(host_failure(&error)));
             EXIT_PROVIDER_ERROR
         }
     }
+}
+
+/// A failure of the host (not of the provider) as the error the command reports:
+/// `timeout` when the instance was stopped past its deadline, else `transport`.
+fn host_failure(error: &wasmtime::Error) -> ProviderError {
+    let details = |message: String| crate::ErrorDetails {
+        message,
+        status: None,
+        request_id: None,
+        provider: None,
+        retry_after_secs: None,
+    };
+    match error.downcast_ref::<crate::DeadlineExceeded>() {
+        Some(exceeded) => ProviderError::Timeout(details(exceeded.to_string())),
+        None => ProviderError::Transport(details(format!(
+            "the provider component failed: {}",
+            error
+                .chain()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(": ")
+        ))),
+    }
+}
+
+/// Reads the token file at `path`, or says why it was skipped.
+fn read_token_file(path: &str) -> Result<String, String> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    if !metadata.is_file() {
+        return Err(format!("{path} is not a regular file"));
+    }
+    if metadata.len() > MAX_TOKEN_FILE_BYTES {
+        return Err(format!(
+            "{path} is {} bytes, over the {MAX_TOKEN_FILE_BYTES}-byte limit for a token file",
+            metadata.len()
+        ));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_TOKEN_FILE_BYTES).read_to_string(&mut text))
+        .map_err(|e| format!("cannot read {path}: {e}"))?;
+    Ok(text)
+}
+
+/// Reads the configuration file, at most one byte past the component's limit so
+/// an oversized file is refused without reading all of it.
+fn read_config_file(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    let limit = huggingface_provider::config::MAX_CONFIG_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("could not read the configuration {}: {e}", path.display()))?;
+    if bytes.len() > limit {
+        return Err(format!(
+            "the configuration {} is over the limit of {limit} bytes (2 MiB)",
+            path.display()
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| format!("the configuration {} is not UTF-8", path.display()))
 }
 
 /// A provider error and the attempts that led to it.
@@ -275,15 +347,12 @@ impl CommandRun<'_, '_, '_> {
     /// The base URL, the session that may reach its origin, the settings and the configuration.
     async fn prepare(&mut self, host: &Host) -> Step<(Session, Settings, ProviderConfig)> {
         let config_text = match &self.cli.config {
-            Some(path) => match std::fs::read_to_string(path) {
+            Some(path) => match read_config_file(path) {
                 Ok(text) => Some(text),
-                Err(error) => {
+                Err(message) => {
                     return Ok(Err(Failure::from(ProviderError::Config(
                         crate::ErrorDetails {
-                            message: format!(
-                                "could not read the configuration {}: {error}",
-                                path.display()
-                            ),
+                            message,
                             status: None,
                             request_id: None,
                             provider: None,
@@ -319,18 +388,29 @@ impl CommandRun<'_, '_, '_> {
             .filter(|(key, _)| TOKEN_VARIABLES.contains(&key.as_str()))
             .cloned()
             .collect();
-        let token_file = match session.token_file_path(&env).await? {
-            Some(path) => std::fs::read_to_string(path).ok(),
-            None => None,
-        };
-        let token = session
-            .resolve_token(&env, token_file.as_deref())
-            .await?
-            .map(|resolved| resolved.token);
-        let timeout_ms = (self.cli.timeout * 1000.0)
-            .round()
-            .clamp(1.0, f64::from(u32::MAX)) as u32;
-        let settings = crate::settings(&base_url, token, timeout_ms);
+        // The file is read only when no variable holds a token.
+        let mut resolved = session.resolve_token(&env, None).await?;
+        if resolved.is_none()
+            && let Some(path) = session.token_file_path(&env).await?
+        {
+            match read_token_file(&path) {
+                Ok(text) => resolved = session.resolve_token(&env, Some(&text)).await?,
+                Err(why) if std::path::Path::new(&path).exists() => {
+                    let p = &self.err_palette;
+                    let _ = writeln!(
+                        self.io.err,
+                        "{} token file skipped: {why}",
+                        p.yellow.apply_to("warning:")
+                    );
+                }
+                Err(_) => {}
+            }
+        }
+        let mut settings = crate::settings(&base_url, None, seconds_to_ms(self.cli.timeout));
+        settings.token = resolved.map(|resolved| resolved.token);
+        settings.request_deadline_ms = self.cli.deadline.map(seconds_to_ms);
+        settings.stream_idle_ms = self.cli.stream_idle.map(seconds_to_ms);
+        settings.stream_deadline_ms = self.cli.stream_deadline.map(seconds_to_ms);
         let session = host.session(Origin::of_url(&base_url)).await?;
         Ok(Ok((session, settings, config)))
     }
@@ -711,6 +791,10 @@ impl CommandRun<'_, '_, '_> {
             let _ = writeln!(self.io.err, "  {}", p.dim.apply_to(extra.join(" · ")));
         }
     }
+}
+
+fn seconds_to_ms(secs: f64) -> u32 {
+    (secs * 1000.0).round().clamp(1.0, f64::from(u32::MAX)) as u32
 }
 
 fn text_message(role: Role, text: &str) -> Message {

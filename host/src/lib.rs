@@ -9,6 +9,16 @@
 //! filesystem, no sockets, no environment variables and no stdio, and at most
 //! [`MAX_INSTANCE_MEMORY`] of memory.
 //!
+//! Time is bounded twice: the component ends every call within the limits in
+//! [`Settings`], and the host interrupts the instance (epoch interruption) when a
+//! call runs past those same limits plus [`DEADLINE_GRACE`], so even a runaway
+//! loop cannot hold a host task. A call stopped that way fails with
+//! [`DeadlineExceeded`]; the instance is unusable afterwards. For `https`
+//! routers, the TLS handshake counts toward the connect timeout.
+//!
+//! The token lives in [`Token`], whose `Debug` never shows it, and so do the
+//! public types that hold it ([`Settings`], [`ResolvedToken`], [`HttpRequest`]).
+//!
 //! The generated bindings are private; the types a caller needs are re-exported.
 
 pub mod cli;
@@ -20,9 +30,11 @@ mod origin;
 pub struct ReadmeDoctests;
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use wasmtime::component::{Component, Linker, ResourceAny, ResourceTable};
 use wasmtime::{
-    Cache, CacheConfig, Config, Engine, Result, Store, StoreLimits, StoreLimitsBuilder,
+    Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig,
+    Result, Store, StoreLimits, StoreLimitsBuilder, UpdateDeadline,
 };
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
@@ -43,17 +55,17 @@ mod bindings {
 }
 
 use bindings::exports::huggingface::provider as wit;
-pub use wit::auth::{ResolvedToken, TokenSource};
+pub use wit::auth::TokenSource;
 pub use wit::catalog::{CatalogSource, Discovery, DiscoveryMode};
 pub use wit::chat::{
-    ChatRequest, ChatResponse, Content, ContentPart, FinishReason, HttpRequest, ImageUrl,
-    JsonSchema, Message, Method, ResponseFormat, Role, StreamEvent, Task, Tool, ToolCall,
-    ToolCallDelta, ToolChoice, Usage,
+    ChatRequest, ChatResponse, Content, ContentPart, FinishReason, ImageUrl, JsonSchema, Message,
+    Method, ResponseFormat, Role, StreamEvent, Task, Tool, ToolCall, ToolCallDelta, ToolChoice,
+    Usage,
 };
 pub use wit::failover::{Attempt, Cooldown};
 pub use wit::types::{
     Config as ProviderConfig, ConfiguredModel, Cost, DefaultedFields, ErrorDetails, FailoverReason,
-    Modality, ModelInfo, ModelRef, Policy, Pricing, ProviderError, Route, RouteInfo, Settings,
+    Modality, ModelInfo, ModelRef, Policy, Pricing, ProviderError, Route, RouteInfo,
 };
 
 /// The component built by `build.rs` for `wasm32-wasip2` (release profile).
@@ -69,6 +81,168 @@ pub const MAX_INSTANCE_MEMORY: usize = 256 * 1024 * 1024;
 
 /// The public router, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://router.huggingface.co/v1";
+
+/// How long past its own limits a call may run before the host interrupts it.
+pub const DEADLINE_GRACE: Duration = Duration::from_secs(5);
+
+/// The budget of a call that does no I/O (parsing, projecting, merging): far
+/// more than the largest accepted input needs.
+pub const PURE_CALL_BUDGET: Duration = Duration::from_secs(10);
+
+/// How often the engine's epoch advances: the granularity of interruption.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// The component's default limits (see the WIT `settings` record).
+const DEFAULT_REQUEST_DEADLINE_MS: u32 = 300_000;
+const DEFAULT_STREAM_DEADLINE_MS: u32 = 1_800_000;
+
+/// A Hugging Face token. Its `Debug` output is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a token.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token([redacted])")
+    }
+}
+
+/// What every call that may reach the router needs (the WIT `settings` record).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Router base URL, e.g. `https://router.huggingface.co/v1`.
+    pub base_url: String,
+    /// The token; `None` skips discovery and fails chat with `unauthorized`.
+    pub token: Option<Token>,
+    /// Connect, first-byte and between-bytes timeout, each, in milliseconds.
+    pub timeout_ms: u32,
+    /// Organisation to bill (`X-HF-Bill-To`), if any.
+    pub bill_to: Option<String>,
+    /// Total time for discovery or a non-streaming completion; `None`: 300 s.
+    pub request_deadline_ms: Option<u32>,
+    /// Longest wait for a stream's next event; `None`: 60 s.
+    pub stream_idle_ms: Option<u32>,
+    /// Total time for a stream; `None`: 30 min.
+    pub stream_deadline_ms: Option<u32>,
+}
+
+impl Settings {
+    fn to_wit(&self) -> wit::types::Settings {
+        wit::types::Settings {
+            base_url: self.base_url.clone(),
+            token: self.token.as_ref().map(|t| t.expose().to_owned()),
+            timeout_ms: self.timeout_ms,
+            bill_to: self.bill_to.clone(),
+            request_deadline_ms: self.request_deadline_ms,
+            stream_idle_ms: self.stream_idle_ms,
+            stream_deadline_ms: self.stream_deadline_ms,
+        }
+    }
+
+    /// What one request may take, including the host's grace.
+    fn request_budget(&self) -> Duration {
+        millis(
+            self.request_deadline_ms
+                .unwrap_or(DEFAULT_REQUEST_DEADLINE_MS),
+        ) + DEADLINE_GRACE
+    }
+
+    /// What one stream may take, including the host's grace.
+    fn stream_budget(&self) -> Duration {
+        millis(
+            self.stream_deadline_ms
+                .unwrap_or(DEFAULT_STREAM_DEADLINE_MS),
+        ) + DEADLINE_GRACE
+    }
+}
+
+fn millis(ms: u32) -> Duration {
+    Duration::from_millis(u64::from(ms))
+}
+
+/// A resolved token and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedToken {
+    /// The token, trimmed.
+    pub token: Token,
+    /// Where it came from.
+    pub source: TokenSource,
+}
+
+/// An HTTP request built but not sent. Its `Debug` output hides `Authorization`.
+#[derive(Clone, PartialEq)]
+pub struct HttpRequest {
+    /// Method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: String,
+    /// Header names and values, in order (includes `Authorization`).
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if name.eq_ignore_ascii_case("authorization") {
+                    "[redacted]"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// A call ran past its limits plus [`DEADLINE_GRACE`] and the host stopped the
+/// instance. It is the error inside the outer `Result` of a [`Session`] call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeadlineExceeded {
+    /// The budget the call had.
+    pub budget: Duration,
+}
+
+impl std::fmt::Display for DeadlineExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the provider component ran past its {:.1} s budget and was stopped",
+            self.budget.as_secs_f64()
+        )
+    }
+}
+
+impl std::error::Error for DeadlineExceeded {}
+
+/// How the host runs instances.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HostOptions {
+    /// Use wasmtime's pooling allocator (memory reserved up front for many
+    /// concurrent instances) instead of allocating on demand.
+    pub pooling_allocator: bool,
+}
 
 /// Accessors for the WIT error, generated from the core's list of cases.
 macro_rules! accessors {
@@ -100,6 +274,8 @@ pub type Outcome<T> = Result<std::result::Result<T, ProviderError>>;
 /// Per-instance state: WASI with nothing granted, and `wasi:http` behind the allowlist.
 struct State {
     limits: StoreLimits,
+    /// When the current call must have returned, and the budget it was given.
+    deadline: Option<(Instant, Duration)>,
     wasi: WasiCtx,
     http: WasiHttpCtx,
     table: ResourceTable,
@@ -152,9 +328,23 @@ impl WasiHttpHooks for AllowlistHooks {
             return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
         }
         _ = fut;
+        // wasmtime's client bounds the TCP connect, but not the TLS handshake that
+        // follows: for `https`, connecting (TCP and TLS) and the response head are
+        // bounded together by the connect and first-byte timeouts.
+        let is_https = request.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
+        let head_budget = options
+            .as_ref()
+            .filter(|_| is_https)
+            .and_then(|o| Some(o.connect_timeout? + o.first_byte_timeout?));
         Box::new(async move {
             use http_body_util::BodyExt;
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            let sending = wasmtime_wasi_http::default_send_request(request, options);
+            let (response, io) = match head_budget {
+                Some(budget) => tokio::time::timeout(budget, sending)
+                    .await
+                    .map_err(|_| wasmtime_wasi_http::Error::ConnectionTimeout)??,
+                None => sending.await?,
+            };
             Ok((
                 response.map(BodyExt::boxed_unsync),
                 Box::new(io) as Box<dyn Future<Output = _> + Send>,
@@ -176,15 +366,37 @@ impl Host {
         Self::from_component_bytes(COMPONENT)
     }
 
+    /// Loads the component built with this crate, run as `options` say.
+    pub fn with_options(options: HostOptions) -> Result<Self> {
+        Self::from_component_bytes_with(COMPONENT, options)
+    }
+
     /// Loads a component from its bytes (compiled once; cached across runs when a
     /// cache directory is available).
     pub fn from_component_bytes(bytes: &[u8]) -> Result<Self> {
+        Self::from_component_bytes_with(bytes, HostOptions::default())
+    }
+
+    /// Loads a component from its bytes, run as `options` say.
+    pub fn from_component_bytes_with(bytes: &[u8], options: HostOptions) -> Result<Self> {
         let mut config = Config::new();
         // The cache is an optimisation: a machine without a writable cache directory still works.
         if let Ok(cache) = Cache::new(CacheConfig::new()) {
             config.cache(Some(cache));
         }
+        config.epoch_interruption(true);
+        if options.pooling_allocator {
+            let mut pooling = PoolingAllocationConfig::default();
+            pooling
+                .max_memory_size(MAX_INSTANCE_MEMORY)
+                .total_component_instances(2000)
+                .total_memories(2000)
+                .total_tables(2000)
+                .total_core_instances(2000);
+            config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
+        }
         let engine = Engine::new(&config)?;
+        spawn_epoch_ticker(&engine);
         let component = Component::new(&engine, bytes)?;
         let mut linker = Linker::<State>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
@@ -225,6 +437,7 @@ impl Host {
             limits: StoreLimitsBuilder::new()
                 .memory_size(MAX_INSTANCE_MEMORY)
                 .build(),
+            deadline: None,
             wasi: wasi.build(),
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
@@ -232,6 +445,16 @@ impl Host {
         };
         let mut store = Store::new(self.pre.engine(), state);
         store.limiter(|state| &mut state.limits);
+        // Checked at every epoch tick the guest runs across: past the call's
+        // deadline the instance is stopped; before it, the guest yields so that
+        // one busy instance cannot starve the others on the same threads.
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(|store| match store.data().deadline {
+            Some((at, budget)) if Instant::now() >= at => {
+                Err(wasmtime::Error::new(DeadlineExceeded { budget }))
+            }
+            _ => Ok(UpdateDeadline::Yield(1)),
+        });
         let provider = self.pre.instantiate_async(&mut store).await?;
         Ok(Session {
             store,
@@ -239,6 +462,18 @@ impl Host {
             cooldowns: self.cooldowns.clone(),
         })
     }
+}
+
+/// Advances `engine`'s epoch every [`EPOCH_TICK`] for as long as the engine lives.
+fn spawn_epoch_ticker(engine: &Engine) {
+    let weak = engine.weak();
+    std::thread::spawn(move || {
+        while let Some(engine) = weak.upgrade() {
+            engine.increment_epoch();
+            drop(engine);
+            std::thread::sleep(EPOCH_TICK);
+        }
+    });
 }
 
 /// One instance of the component. Every export is a method here.
@@ -249,7 +484,31 @@ pub struct Session {
 }
 
 /// An open stream inside a [`Session`].
-pub struct ChatStream(ResourceAny);
+pub struct ChatStream {
+    resource: ResourceAny,
+    /// What one `next_events` call may take.
+    budget: Duration,
+}
+
+/// The number of candidates a failover run tries at most (the component's limit).
+const MAX_FAILOVER_ATTEMPTS: u32 = 16;
+
+fn attempts_budget(candidates: &[String]) -> u32 {
+    u32::try_from(candidates.len())
+        .unwrap_or(u32::MAX)
+        .clamp(1, MAX_FAILOVER_ATTEMPTS)
+}
+
+impl HttpRequest {
+    fn from_wit(built: wit::chat::HttpRequest) -> Self {
+        Self {
+            method: built.method,
+            url: built.url,
+            headers: built.headers,
+            body: built.body,
+        }
+    }
+}
 
 /// A streaming failover run's result.
 pub struct StreamOutcome {
@@ -268,8 +527,14 @@ pub struct CompletionOutcome {
 }
 
 impl Session {
+    /// Sets the deadline of the next call: the host stops the instance past it.
+    fn arm(&mut self, budget: Duration) {
+        self.store.data_mut().deadline = Some((Instant::now() + budget, budget));
+    }
+
     /// Parses a model reference.
     pub async fn parse_model_ref(&mut self, text: &str) -> Outcome<ModelRef> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_model_refs()
             .call_parse(&mut self.store, text)
@@ -278,6 +543,7 @@ impl Session {
 
     /// The built-in catalog.
     pub async fn builtin_catalog(&mut self) -> Result<Vec<ModelInfo>> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_catalog()
             .call_builtin(&mut self.store)
@@ -286,6 +552,7 @@ impl Session {
 
     /// Projects a `/models` body.
     pub async fn project_models(&mut self, body: &[u8]) -> Outcome<Vec<ModelInfo>> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_catalog()
             .call_project_models(&mut self.store, body)
@@ -298,9 +565,10 @@ impl Session {
         settings: &Settings,
         mode: DiscoveryMode,
     ) -> Outcome<Discovery> {
+        self.arm(settings.request_budget());
         self.provider
             .huggingface_provider_catalog()
-            .call_discover(&mut self.store, settings, mode)
+            .call_discover(&mut self.store, &settings.to_wit(), mode)
             .await
     }
 
@@ -310,6 +578,7 @@ impl Session {
         models: &[ModelInfo],
         config: &ProviderConfig,
     ) -> Result<Vec<ModelInfo>> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_catalog()
             .call_merge(&mut self.store, models, config)
@@ -318,6 +587,7 @@ impl Session {
 
     /// The display name for a reference among `models`.
     pub async fn display_name(&mut self, reference: &str, models: &[ModelInfo]) -> Outcome<String> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_catalog()
             .call_display_name(&mut self.store, reference, models)
@@ -330,6 +600,7 @@ impl Session {
         model: &ModelInfo,
         reference: &str,
     ) -> Outcome<Option<RouteInfo>> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_catalog()
             .call_explain_route(&mut self.store, model, reference)
@@ -338,6 +609,7 @@ impl Session {
 
     /// Reads a JSON or JSON5 configuration.
     pub async fn parse_config(&mut self, text: &str) -> Outcome<ProviderConfig> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_configuration()
             .call_parse(&mut self.store, text)
@@ -351,6 +623,7 @@ impl Session {
         models: &[ModelInfo],
         has_token: bool,
     ) -> Outcome<String> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_configuration()
             .call_onboard(&mut self.store, existing, models, has_token)
@@ -359,6 +632,7 @@ impl Session {
 
     /// Which token file the host should read.
     pub async fn token_file_path(&mut self, env: &[(String, String)]) -> Result<Option<String>> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_auth()
             .call_token_file_path(&mut self.store, env)
@@ -371,14 +645,21 @@ impl Session {
         env: &[(String, String)],
         token_file: Option<&str>,
     ) -> Result<Option<ResolvedToken>> {
-        self.provider
+        self.arm(PURE_CALL_BUDGET);
+        let resolved = self
+            .provider
             .huggingface_provider_auth()
             .call_resolve_token(&mut self.store, env, token_file)
-            .await
+            .await?;
+        Ok(resolved.map(|r| ResolvedToken {
+            token: Token(r.token),
+            source: r.source,
+        }))
     }
 
     /// `ok` for chat completions, `unsupported` for other tasks.
     pub async fn check_task(&mut self, task: Task) -> Outcome<()> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_chat()
             .call_check_task(&mut self.store, task)
@@ -387,6 +668,7 @@ impl Session {
 
     /// Refuses what discovery data says cannot work.
     pub async fn check_request(&mut self, model: &ModelInfo, request: &ChatRequest) -> Outcome<()> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_chat()
             .call_check_request(&mut self.store, model, request)
@@ -400,10 +682,12 @@ impl Session {
         request: &ChatRequest,
         streaming: bool,
     ) -> Outcome<HttpRequest> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_chat()
-            .call_build_request(&mut self.store, settings, request, streaming)
+            .call_build_request(&mut self.store, &settings.to_wit(), request, streaming)
             .await
+            .map(|built| built.map(HttpRequest::from_wit))
     }
 
     /// Parses a chat response a host received itself.
@@ -414,6 +698,7 @@ impl Session {
         headers: &[(String, String)],
         body: &[u8],
     ) -> Outcome<ChatResponse> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_chat()
             .call_parse_response(&mut self.store, model, status, headers, body)
@@ -426,9 +711,10 @@ impl Session {
         settings: &Settings,
         request: &ChatRequest,
     ) -> Outcome<ChatResponse> {
+        self.arm(settings.request_budget());
         self.provider
             .huggingface_provider_chat()
-            .call_complete(&mut self.store, settings, request)
+            .call_complete(&mut self.store, &settings.to_wit(), request)
             .await
     }
 
@@ -438,35 +724,40 @@ impl Session {
         settings: &Settings,
         request: &ChatRequest,
     ) -> Outcome<ChatStream> {
+        self.arm(settings.stream_budget());
         let opened = self
             .provider
             .huggingface_provider_chat()
-            .call_open_stream(&mut self.store, settings, request)
+            .call_open_stream(&mut self.store, &settings.to_wit(), request)
             .await?;
-        Ok(opened.map(ChatStream))
+        let budget = settings.stream_budget();
+        Ok(opened.map(|resource| ChatStream { resource, budget }))
     }
 
     /// The next batch of events; `None` once the stream has ended after `[DONE]`.
     pub async fn next_events(&mut self, stream: &ChatStream) -> Outcome<Option<Vec<StreamEvent>>> {
+        self.arm(stream.budget);
         self.provider
             .huggingface_provider_chat()
             .chat_stream()
-            .call_next(&mut self.store, stream.0)
+            .call_next(&mut self.store, stream.resource)
             .await
     }
 
     /// The response assembled so far.
     pub async fn stream_response(&mut self, stream: &ChatStream) -> Result<ChatResponse> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_chat()
             .chat_stream()
-            .call_response(&mut self.store, stream.0)
+            .call_response(&mut self.store, stream.resource)
             .await
     }
 
     /// Closes a stream (and its connection).
     pub async fn close_stream(&mut self, stream: ChatStream) -> Result<()> {
-        stream.0.resource_drop_async(&mut self.store).await
+        self.arm(PURE_CALL_BUDGET);
+        stream.resource.resource_drop_async(&mut self.store).await
     }
 
     /// The candidate chain.
@@ -475,6 +766,7 @@ impl Session {
         requested: Option<&str>,
         config: &ProviderConfig,
     ) -> Outcome<Vec<String>> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_failover()
             .call_candidates(&mut self.store, requested, config)
@@ -483,6 +775,7 @@ impl Session {
 
     /// How failover treats an error.
     pub async fn classify(&mut self, error: &ProviderError) -> Result<Option<FailoverReason>> {
+        self.arm(PURE_CALL_BUDGET);
         self.provider
             .huggingface_provider_failover()
             .call_classify(&mut self.store, error)
@@ -506,11 +799,18 @@ impl Session {
         request: &ChatRequest,
         candidates: &[String],
     ) -> Result<CompletionOutcome> {
+        self.arm(settings.request_budget() * attempts_budget(candidates));
         let cooldowns = self.take_cooldowns();
         let outcome = self
             .provider
             .huggingface_provider_failover()
-            .call_complete(&mut self.store, settings, request, candidates, &cooldowns)
+            .call_complete(
+                &mut self.store,
+                &settings.to_wit(),
+                request,
+                candidates,
+                &cooldowns,
+            )
             .await?;
         self.keep_cooldowns(outcome.cooldowns);
         Ok(CompletionOutcome {
@@ -526,15 +826,25 @@ impl Session {
         request: &ChatRequest,
         candidates: &[String],
     ) -> Result<StreamOutcome> {
+        self.arm(settings.stream_budget() * attempts_budget(candidates));
         let cooldowns = self.take_cooldowns();
         let outcome = self
             .provider
             .huggingface_provider_failover()
-            .call_open_stream(&mut self.store, settings, request, candidates, &cooldowns)
+            .call_open_stream(
+                &mut self.store,
+                &settings.to_wit(),
+                request,
+                candidates,
+                &cooldowns,
+            )
             .await?;
         self.keep_cooldowns(outcome.cooldowns);
         Ok(StreamOutcome {
-            opened: outcome.opened.map(ChatStream),
+            opened: outcome.opened.map(|resource| ChatStream {
+                resource,
+                budget: settings.stream_budget(),
+            }),
             attempts: outcome.attempts,
         })
     }
@@ -544,8 +854,11 @@ impl Session {
 pub fn settings(base_url: &str, token: Option<String>, timeout_ms: u32) -> Settings {
     Settings {
         base_url: base_url.to_owned(),
-        token,
+        token: token.map(Token),
         timeout_ms,
         bill_to: None,
+        request_deadline_ms: None,
+        stream_idle_ms: None,
+        stream_deadline_ms: None,
     }
 }

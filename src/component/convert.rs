@@ -9,7 +9,7 @@ use crate::config::{Config, ConfiguredModel};
 use crate::discovery::{CatalogSource, Discovery, DiscoveryMode};
 use crate::error::{ErrorDetails, FailoverReason, ProviderError};
 use crate::failover::{Attempt, Cooldown};
-use crate::http::{HttpRequest, Method, Settings, Token};
+use crate::http::{Deadlines, HttpRequest, Method, Settings, Token};
 use crate::model_ref::{ModelRef, PROVIDER_ID, Policy, Route};
 use crate::stream::StreamEvent;
 use wit::types as t;
@@ -99,6 +99,11 @@ impl From<t::Settings> for Result<Settings, ProviderError> {
         let token = s.token.as_deref().and_then(Token::new);
         let mut settings = Settings::new(&s.base_url, token, s.timeout_ms)?;
         settings.bill_to = s.bill_to.filter(|org| !org.trim().is_empty());
+        settings.deadlines = Deadlines::with_overrides(
+            s.request_deadline_ms,
+            s.stream_idle_ms,
+            s.stream_deadline_ms,
+        )?;
         Ok(settings)
     }
 }

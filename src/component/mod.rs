@@ -30,6 +30,7 @@ use crate::{auth, catalog, config, failover};
 use bindings::exports::huggingface::provider as wit;
 use convert::{convert_all, from_wit, to_wit};
 use std::cell::RefCell;
+use transport::Deadline;
 
 struct Component;
 
@@ -43,34 +44,48 @@ fn now_unix_secs() -> Option<u64> {
     Some(transport::now_unix_ms() / 1000)
 }
 
+/// The deadline of a discovery or non-streaming request.
+fn request_deadline(settings: &Settings) -> Deadline {
+    Deadline::after(
+        settings.deadlines.request_ms,
+        "request-deadline-ms",
+        "the response did not arrive in full",
+    )
+}
+
 /// Reads a non-2xx response into its typed error.
-fn error_from(response: &mut transport::Response) -> ProviderError {
-    let body = response.body.read_error_body();
+fn error_from(response: &mut transport::Response, deadline: &Deadline) -> ProviderError {
+    let body = response.body.read_error_body(deadline);
     crate::error::error_from_response(&response.head, &body, now_unix_secs())
 }
 
-/// Sends a request; a non-2xx status is its typed error.
+/// Sends a request; a non-2xx status is its typed error, whose body is read
+/// within the request deadline even when the call's own deadline is a stream's.
 fn send_expecting_success(
     request: &HttpRequest,
     settings: &Settings,
+    deadline: &Deadline,
 ) -> Result<transport::Response, ProviderError> {
-    let mut response = transport::send(request, settings.timeout_ms)?;
+    let mut response = transport::send(request, settings.timeout_ms, deadline)?;
     if !response.head.is_success() {
-        return Err(error_from(&mut response));
+        let error_deadline = deadline.earliest(request_deadline(settings));
+        return Err(error_from(&mut response, &error_deadline));
     }
     Ok(response)
 }
 
-/// Sends a request and reads its whole 2xx body, at most `limit` bytes.
+/// Sends a request and reads its whole 2xx body, at most `limit` bytes, within
+/// the request deadline.
 fn fetch(
     request: &HttpRequest,
     settings: &Settings,
     limit: usize,
 ) -> Result<(ResponseHead, Vec<u8>), ProviderError> {
-    let mut response = send_expecting_success(request, settings)?;
+    let deadline = request_deadline(settings);
+    let mut response = send_expecting_success(request, settings, &deadline)?;
     let body = response
         .body
-        .read_to_end(limit)
+        .read_to_end(limit, &deadline)
         .map_err(|e| e.with_response_head(&response.head))?;
     Ok((response.head, body))
 }
@@ -80,7 +95,12 @@ fn discover(
     settings: &Settings,
 ) -> Result<Vec<catalog::ModelInfo>, ProviderError> {
     let (head, body) = fetch(request, settings, MAX_DISCOVERY_BYTES)?;
-    discovery::project_models(&body).map_err(|e| e.with_response_head(&head))
+    let mut models = discovery::project_models(&body).map_err(|e| e.with_response_head(&head))?;
+    let redactor = settings.redactor();
+    for model in &mut models {
+        model.redact(&redactor);
+    }
+    Ok(models)
 }
 
 fn complete_one(
@@ -90,7 +110,9 @@ fn complete_one(
 ) -> Result<chat::ChatResponse, ProviderError> {
     let http = chat::build_request(settings, model, request, false)?;
     let (head, body) = fetch(&http, settings, MAX_CHAT_RESPONSE_BYTES)?;
-    chat::parse_response(model, &head, &body)
+    let mut response = chat::parse_response(model, &head, &body)?;
+    response.redact(&settings.redactor());
+    Ok(response)
 }
 
 /// An open stream: the decoder, and the body until it is finished.
@@ -101,8 +123,12 @@ struct ChatStream {
 struct StreamState {
     decoder: ChatStreamDecoder,
     body: Option<transport::BodyReader>,
-    /// Kept to scrub the token from errors.
-    settings: Settings,
+    /// The stream's overall deadline, from sending the request.
+    deadline: Deadline,
+    /// How long the stream may go without an event.
+    idle_ms: u32,
+    /// When the last event arrived (or the stream opened).
+    last_event: Deadline,
 }
 
 fn open_stream(
@@ -111,14 +137,31 @@ fn open_stream(
     request: &chat::ChatRequest,
 ) -> Result<ChatStream, ProviderError> {
     let http = chat::build_request(settings, model, request, true)?;
-    let response = send_expecting_success(&http, settings)?;
+    let deadline = Deadline::after(
+        settings.deadlines.stream_ms,
+        "stream-deadline-ms",
+        "the stream did not finish",
+    );
+    let response = send_expecting_success(&http, settings, &deadline)?;
+    let idle_ms = settings.deadlines.stream_idle_ms;
     Ok(ChatStream {
         state: RefCell::new(StreamState {
-            decoder: ChatStreamDecoder::new(model, response.head),
+            decoder: ChatStreamDecoder::new(model, response.head).redacting(settings.redactor()),
             body: Some(response.body),
-            settings: settings.clone(),
+            deadline,
+            idle_ms,
+            last_event: idle_deadline(idle_ms),
         }),
     })
+}
+
+/// The stall limit, counted from now: events, not bytes, are progress.
+fn idle_deadline(idle_ms: u32) -> Deadline {
+    Deadline::after(
+        idle_ms,
+        "stream-idle-ms",
+        "no stream event arrived (comments, blank lines and partial lines do not count)",
+    )
 }
 
 impl StreamState {
@@ -137,7 +180,9 @@ impl StreamState {
                 // Finished: repeat a failure, else report the end.
                 return self.decoder.finish().map(|_| None);
             };
-            let events = match body.read() {
+            let deadline = self.deadline.earliest(self.last_event);
+            let seen = self.decoder.events_seen();
+            let events = match body.read(&deadline) {
                 Ok(Some(bytes)) => self.decoder.feed(&bytes)?,
                 Ok(None) => {
                     self.body = None;
@@ -145,6 +190,9 @@ impl StreamState {
                 }
                 Err(error) => return Err(self.decoder.fail(error)),
             };
+            if self.decoder.events_seen() > seen {
+                self.last_event = idle_deadline(self.idle_ms);
+            }
             if !events.is_empty() {
                 return Ok(Some(events));
             }
@@ -157,12 +205,9 @@ impl StreamState {
 
 impl wit::chat::GuestChatStream for ChatStream {
     fn next(&self) -> Result<Option<Vec<wit::chat::StreamEvent>>, WitError> {
-        let mut state = self.state.borrow_mut();
-        let result = state.next();
-        match result {
-            Ok(events) => Ok(events.map(convert_all)),
-            Err(error) => Err(to_wit(state.settings.redact(error))),
-        }
+        // The decoder scrubs the token from its events and errors.
+        let result = self.state.borrow_mut().next();
+        result.map(|events| events.map(convert_all)).map_err(to_wit)
     }
 
     fn response(&self) -> wit::chat::ChatResponse {
@@ -213,7 +258,7 @@ impl wit::catalog::Guest for Component {
         let Some(request) = discovery::discovery_request(&settings) else {
             return Ok(to_wit(discovery::builtin_discovery()));
         };
-        let outcome = discover(&request, &settings).map_err(|e| settings.redact(e));
+        let outcome = discover(&request, &settings).map_err(|e| e.redact(&settings.redactor()));
         let settled = discovery::settle(outcome, from_wit(mode));
         settled.map(to_wit).map_err(to_wit)
     }
@@ -325,7 +370,7 @@ impl wit::chat::Guest for Component {
         let (model, request) = chat_request(request)?;
         chat::build_request(&settings, &model, &request, streaming)
             .map(to_wit)
-            .map_err(|e| to_wit(settings.redact(e)))
+            .map_err(|e| to_wit(e.redact(&settings.redactor())))
     }
 
     fn parse_response(
@@ -356,7 +401,7 @@ impl wit::chat::Guest for Component {
         let (model, request) = chat_request(request)?;
         complete_one(&settings, &model, &request)
             .map(to_wit)
-            .map_err(|e| to_wit(settings.redact(e)))
+            .map_err(|e| to_wit(e.redact(&settings.redactor())))
     }
 
     fn open_stream(
@@ -367,7 +412,7 @@ impl wit::chat::Guest for Component {
         let (model, request) = chat_request(request)?;
         open_stream(&settings, &model, &request)
             .map(wit::chat::ChatStream::new)
-            .map_err(|e| to_wit(settings.redact(e)))
+            .map_err(|e| to_wit(e.redact(&settings.redactor())))
     }
 }
 
@@ -401,8 +446,9 @@ fn run_failover<T>(
     let (result, attempts) = match prepared {
         Ok((settings, chain)) => {
             let request: chat::ChatRequest = from_wit(request);
+            let redactor = settings.redactor();
             let outcome = failover::run(chain, &mut kept, transport::now_unix_ms(), |model| {
-                attempt(&settings, model, &request).map_err(|e| settings.redact(e))
+                attempt(&settings, model, &request).map_err(|e| e.redact(&redactor))
             });
             (outcome.result.map_err(to_wit), outcome.attempts)
         }

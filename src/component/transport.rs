@@ -5,19 +5,25 @@
 //!   is written after the host may have closed it (the failure seen with wstd 0.6.8).
 //! - Bodies are read incrementally: callers stop at a byte limit or feed pieces to
 //!   the SSE decoder as they arrive.
-//! - Connect, first-byte and between-bytes timeouts all come from the settings.
+//! - Connect, first-byte and between-bytes timeouts all come from the settings,
+//!   and the host enforces them. A [`Deadline`] bounds the whole exchange on top:
+//!   every wait (for the response head, for body bytes, for room to write) polls
+//!   the awaited pollable together with a monotonic-clock timer, so a server that
+//!   trickles bytes, or a host that never answers, cannot hold a call forever.
+//! - A response future that is not ready after a wake-up is waited on again;
+//!   only one whose response was already taken is an error.
 
 use crate::error::{ErrorDetails, ProviderError};
 use crate::http::{HttpRequest, Method, ResponseHead};
+use wasip2::clocks::monotonic_clock;
 use wasip2::http::outgoing_handler;
 use wasip2::http::types::{
     ErrorCode, Fields, IncomingBody, IncomingResponse, Method as WasiMethod, OutgoingBody,
     OutgoingRequest, RequestOptions, Scheme,
 };
-use wasip2::io::streams::{InputStream, StreamError};
+use wasip2::io::poll::{Pollable, poll};
+use wasip2::io::streams::{InputStream, OutputStream, StreamError};
 
-/// Largest piece written to an output stream at once (`blocking-write-and-flush` limit).
-const WRITE_CHUNK: usize = 4096;
 /// Largest piece read from a body at once.
 pub const READ_CHUNK: u64 = 64 * 1024;
 /// Largest error body read; the rest is left unread.
@@ -25,6 +31,63 @@ const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 fn transport(message: impl Into<String>) -> ProviderError {
     ProviderError::Transport(ErrorDetails::msg(message))
+}
+
+/// A point on the host's monotonic clock after which a call gives up, and the
+/// setting it comes from, so the error says which limit fired.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    at_ns: u64,
+    setting: &'static str,
+    ms: u32,
+    what: &'static str,
+}
+
+impl Deadline {
+    /// `ms` milliseconds from now; `setting` names it and `what` says what it bounds.
+    pub fn after(ms: u32, setting: &'static str, what: &'static str) -> Self {
+        Self {
+            at_ns: monotonic_clock::now().saturating_add(u64::from(ms) * 1_000_000),
+            setting,
+            ms,
+            what,
+        }
+    }
+
+    /// The earlier of two deadlines.
+    pub fn earliest(self, other: Self) -> Self {
+        if other.at_ns < self.at_ns {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// Whether it has passed.
+    pub fn passed(&self) -> bool {
+        monotonic_clock::now() >= self.at_ns
+    }
+
+    /// The `timeout` error for this deadline.
+    pub fn expired(&self) -> ProviderError {
+        ProviderError::Timeout(ErrorDetails::msg(format!(
+            "{}: {} within {} ms",
+            self.setting, self.what, self.ms
+        )))
+    }
+
+    /// Waits until `pollable` is ready; the `timeout` error once the deadline passes first.
+    fn wait(&self, pollable: &Pollable) -> Result<(), ProviderError> {
+        if pollable.ready() {
+            return Ok(());
+        }
+        let timer = monotonic_clock::subscribe_instant(self.at_ns);
+        if poll(&[pollable, &timer]).contains(&0) {
+            Ok(())
+        } else {
+            Err(self.expired())
+        }
+    }
 }
 
 /// Maps a `wasi:http` error code to a typed error, naming the code as WIT does.
@@ -49,6 +112,19 @@ pub fn from_error_code(code: &ErrorCode) -> ProviderError {
         ErrorCode::ConnectionRefused => transport("connection-refused"),
         ErrorCode::ConnectionTerminated => {
             transport("connection-terminated: the connection closed early")
+        }
+        ErrorCode::HttpProtocolError => {
+            transport("HTTP-protocol-error: the response is not valid HTTP/1.1")
+        }
+        ErrorCode::HttpResponseIncomplete => {
+            transport("HTTP-response-incomplete: the connection closed mid-response")
+        }
+        ErrorCode::HttpResponseHeaderSectionSize(_) | ErrorCode::HttpResponseHeaderSize(_) => {
+            transport("HTTP-response-header-size: the response headers are too large")
+        }
+        ErrorCode::TlsProtocolError => transport("TLS-protocol-error: the TLS handshake failed"),
+        ErrorCode::TlsCertificateError => {
+            transport("TLS-certificate-error: the router's certificate was not accepted")
         }
         ErrorCode::HttpResponseBodySize(limit) => {
             ProviderError::ResponseTooLarge(ErrorDetails::msg(format!(
@@ -81,20 +157,27 @@ pub struct Response {
     pub body: BodyReader,
 }
 
-/// A response body being read. Fields drop in order: the stream before its body,
-/// the body before its response, as `wasi:http` requires of child resources.
+/// A response body being read. Fields drop in order: the pollable before its
+/// stream, the stream before its body, the body before its response, as
+/// `wasi:http` requires of child resources.
 pub struct BodyReader {
+    readable: Pollable,
     stream: InputStream,
     _body: IncomingBody,
     _response: IncomingResponse,
 }
 
 impl BodyReader {
-    /// The next piece of the body, or `None` at its end.
-    pub fn read(&mut self) -> Result<Option<Vec<u8>>, ProviderError> {
+    /// The next piece of the body, or `None` at its end; `timeout` once `deadline` passes.
+    pub fn read(&mut self, deadline: &Deadline) -> Result<Option<Vec<u8>>, ProviderError> {
         loop {
-            match self.stream.blocking_read(READ_CHUNK) {
-                Ok(bytes) if bytes.is_empty() => continue,
+            // Checked before every read, not only before waits: a server that
+            // trickles a byte at a time never makes a read wait long.
+            if deadline.passed() {
+                return Err(deadline.expired());
+            }
+            match self.stream.read(READ_CHUNK) {
+                Ok(bytes) if bytes.is_empty() => deadline.wait(&self.readable)?,
                 Ok(bytes) => return Ok(Some(bytes)),
                 Err(StreamError::Closed) => return Ok(None),
                 Err(StreamError::LastOperationFailed(error)) => {
@@ -111,9 +194,13 @@ impl BodyReader {
     }
 
     /// The whole body; `response-too-large` as soon as it exceeds `limit` bytes.
-    pub fn read_to_end(&mut self, limit: usize) -> Result<Vec<u8>, ProviderError> {
+    pub fn read_to_end(
+        &mut self,
+        limit: usize,
+        deadline: &Deadline,
+    ) -> Result<Vec<u8>, ProviderError> {
         let mut body = Vec::new();
-        while let Some(piece) = self.read()? {
+        while let Some(piece) = self.read(deadline)? {
             if body.len() + piece.len() > limit {
                 return Err(ProviderError::ResponseTooLarge(ErrorDetails::msg(format!(
                     "the response exceeded {limit} bytes"
@@ -125,11 +212,12 @@ impl BodyReader {
     }
 
     /// Up to `MAX_ERROR_BODY_BYTES` of the body, for an error message; read
-    /// failures end the read quietly since the status already tells the story.
-    pub fn read_error_body(&mut self) -> Vec<u8> {
+    /// failures and the deadline end the read quietly since the status already
+    /// tells the story.
+    pub fn read_error_body(&mut self, deadline: &Deadline) -> Vec<u8> {
         let mut body = Vec::new();
         while body.len() < MAX_ERROR_BODY_BYTES {
-            match self.read() {
+            match self.read(deadline) {
                 Ok(Some(piece)) => body.extend_from_slice(&piece),
                 _ => break,
             }
@@ -155,29 +243,69 @@ fn split_url(url: &str) -> Result<(Scheme, &str, &str), ProviderError> {
     Ok((scheme, authority, path))
 }
 
-/// Writes a request body in pieces the stream accepts, then finishes it.
-/// Dropping an unfinished body on failure tells the host the body is broken.
-fn write_body(body: OutgoingBody, bytes: &[u8]) -> Result<(), ProviderError> {
+fn write_failed(error: StreamError) -> ProviderError {
+    match error {
+        StreamError::Closed => transport("the host closed the request body early"),
+        StreamError::LastOperationFailed(error) => {
+            from_io_error_text("writing the request failed", &error.to_debug_string())
+        }
+    }
+}
+
+/// Writes `bytes` as fast as the stream accepts them, then flushes, waiting on
+/// the stream's pollable within the deadline.
+fn write_all(
+    stream: &OutputStream,
+    bytes: &[u8],
+    deadline: &Deadline,
+) -> Result<(), ProviderError> {
+    let writable = stream.subscribe();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let room = stream.check_write().map_err(write_failed)?;
+        if room == 0 {
+            deadline.wait(&writable)?;
+            continue;
+        }
+        let (piece, later) = rest.split_at(rest.len().min(room.try_into().unwrap_or(usize::MAX)));
+        stream.write(piece).map_err(write_failed)?;
+        rest = later;
+    }
+    // A host may close the stream as soon as the `Content-Length` bytes are in:
+    // once everything was written, closed means done.
+    match stream.flush() {
+        Ok(()) => {}
+        Err(StreamError::Closed) => return Ok(()),
+        Err(error) => return Err(write_failed(error)),
+    }
+    // The flush is done once the stream accepts writes again.
+    loop {
+        match stream.check_write() {
+            Ok(0) => deadline.wait(&writable)?,
+            Ok(_) | Err(StreamError::Closed) => return Ok(()),
+            Err(error) => return Err(write_failed(error)),
+        }
+    }
+}
+
+/// Writes a request body, then finishes it. Dropping an unfinished body on
+/// failure tells the host the body is broken.
+fn write_body(body: OutgoingBody, bytes: &[u8], deadline: &Deadline) -> Result<(), ProviderError> {
     {
         let stream = body
             .write()
             .map_err(|()| transport("the host refused the request body stream"))?;
-        for piece in bytes.chunks(WRITE_CHUNK) {
-            stream
-                .blocking_write_and_flush(piece)
-                .map_err(|e| match e {
-                    StreamError::Closed => transport("the host closed the request body early"),
-                    StreamError::LastOperationFailed(error) => {
-                        from_io_error_text("writing the request failed", &error.to_debug_string())
-                    }
-                })?;
-        }
+        write_all(&stream, bytes, deadline)?;
     }
     OutgoingBody::finish(body, None).map_err(|code| from_error_code(&code))
 }
 
-/// Sends `request` and waits for the response head.
-pub fn send(request: &HttpRequest, timeout_ms: u32) -> Result<Response, ProviderError> {
+/// Sends `request` and waits for the response head, within `deadline`.
+pub fn send(
+    request: &HttpRequest,
+    timeout_ms: u32,
+    deadline: &Deadline,
+) -> Result<Response, ProviderError> {
     let headers = Fields::new();
     for (name, value) in &request.headers {
         headers
@@ -227,14 +355,20 @@ pub fn send(request: &HttpRequest, timeout_ms: u32) -> Result<Response, Provider
     // When writing fails, the response future usually says why (a host's
     // denial, a refused connection), so it is consulted before the write error.
     let written = match body {
-        Some(body) => write_body(body, &request.body),
+        Some(body) => write_body(body, &request.body, deadline),
         None => Ok(()),
     };
-    pending.subscribe().block();
-    let response = match pending.get() {
-        Some(Ok(Ok(response))) => response,
-        Some(Ok(Err(code))) => return Err(from_error_code(&code)),
-        Some(Err(())) | None => return Err(transport("the response was already taken")),
+    let response = {
+        let answered = pending.subscribe();
+        loop {
+            match pending.get() {
+                Some(Ok(Ok(response))) => break response,
+                Some(Ok(Err(code))) => return Err(from_error_code(&code)),
+                Some(Err(())) => return Err(transport("the response was already taken")),
+                // Not ready yet: some hosts wake a poll before the response is in.
+                None => deadline.wait(&answered)?,
+            }
+        }
     };
     written?;
     let head = ResponseHead {
@@ -255,6 +389,7 @@ pub fn send(request: &HttpRequest, timeout_ms: u32) -> Result<Response, Provider
     Ok(Response {
         head,
         body: BodyReader {
+            readable: stream.subscribe(),
             stream,
             _body: body,
             _response: response,

@@ -15,8 +15,19 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
 
+pub mod faults;
+
 /// A token that must never appear in any output.
 pub const CANARY: &str = "hf_CANARY_d0n7_pr1n7_m3_5ecret";
+
+/// Whether any 8-character piece of [`CANARY`] appears in `output`: a token
+/// cut in the middle (by truncation, or split across stream deltas) still leaks.
+pub fn leaks_token_piece(output: &str) -> bool {
+    CANARY
+        .as_bytes()
+        .windows(8)
+        .any(|piece| output.contains(std::str::from_utf8(piece).expect("the canary is ASCII")))
+}
 
 /// One request the router received.
 #[derive(Debug, Clone)]

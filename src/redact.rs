@@ -1,0 +1,259 @@
+//! Keeping the token out of everything the provider returns.
+//!
+//! Design decisions:
+//! - A server may echo the token whole, cut off (an error message truncated in
+//!   the middle of it) or split across stream events, so what is scrubbed is any
+//!   piece of [`PIECE_LEN`] bytes of the token, wherever it appears, not only the
+//!   whole token.
+//! - Scanning is linear: a bitmap of the byte pairs that start a piece filters
+//!   almost every position before a set lookup, so scrubbing streamed text costs
+//!   about one table read per byte.
+//! - Streamed text ([`StreamScrubber`]) holds back at most `PIECE_LEN - 1` bytes,
+//!   and only while its end could still be the start of a piece: no piece can
+//!   straddle what was already returned and what comes next.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+/// Length of the token pieces that never leave the provider.
+pub const PIECE_LEN: usize = 8;
+/// Shortest secret scrubbed at all: scrubbing every `t` of a message for a
+/// one-letter test token would only garble it, and real tokens are dozens of
+/// characters long.
+pub const MIN_SECRET_LEN: usize = 6;
+/// What a scrubbed piece is replaced with.
+pub const REDACTED: &str = "[redacted]";
+
+/// Scrubs one secret's pieces from text. The default scrubs nothing.
+#[derive(Clone, Default)]
+pub struct Redactor {
+    secret: Vec<u8>,
+    /// Length of the pieces looked for: [`PIECE_LEN`], or the whole secret when shorter.
+    piece_len: usize,
+    /// Every piece, as its bytes.
+    pieces: HashSet<Vec<u8>>,
+    /// Bit `a * 256 + b` is set when some piece starts with bytes `a, b`.
+    starts: Vec<u64>,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Redactor([redacted])")
+    }
+}
+
+impl Redactor {
+    /// A redactor for `secret`; one that scrubs nothing when it is shorter than
+    /// [`MIN_SECRET_LEN`].
+    pub fn new(secret: &str) -> Self {
+        let secret = secret.as_bytes();
+        if secret.len() < MIN_SECRET_LEN {
+            return Self::default();
+        }
+        let piece_len = secret.len().min(PIECE_LEN);
+        let mut starts = vec![0u64; 65536 / 64];
+        let mut pieces = HashSet::new();
+        for piece in secret.windows(piece_len) {
+            let bit = usize::from(piece[0]) * 256 + usize::from(piece[1]);
+            starts[bit / 64] |= 1 << (bit % 64);
+            pieces.insert(piece.to_vec());
+        }
+        Self {
+            secret: secret.to_vec(),
+            piece_len,
+            pieces,
+            starts,
+        }
+    }
+
+    /// Whether this redactor scrubs anything.
+    pub fn is_active(&self) -> bool {
+        self.piece_len > 0
+    }
+
+    fn starts_piece(&self, a: u8, b: u8) -> bool {
+        let bit = usize::from(a) * 256 + usize::from(b);
+        self.starts[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    /// The byte ranges of `text` covered by pieces, merged and widened to
+    /// character boundaries.
+    fn covered(&self, text: &str) -> Vec<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let n = self.piece_len;
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        if !self.is_active() || bytes.len() < n {
+            return ranges;
+        }
+        for start in 0..=bytes.len() - n {
+            if !self.starts_piece(bytes[start], bytes[start + 1])
+                || !self.pieces.contains(&bytes[start..start + n])
+            {
+                continue;
+            }
+            let (mut from, mut to) = (start, start + n);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            match ranges.last_mut() {
+                Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                _ => ranges.push((from, to)),
+            }
+        }
+        ranges
+    }
+
+    /// `text` with every piece of the secret replaced by [`REDACTED`].
+    pub fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let ranges = self.covered(text);
+        if ranges.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (from, to) in ranges {
+            out.push_str(&text[at..from]);
+            out.push_str(REDACTED);
+            at = to;
+        }
+        out.push_str(&text[at..]);
+        Cow::Owned(out)
+    }
+
+    /// Scrubs `text` in place.
+    pub fn scrub_in_place(&self, text: &mut String) {
+        if let Cow::Owned(scrubbed) = self.scrub(text) {
+            *text = scrubbed;
+        }
+    }
+
+    /// Scrubs an optional text in place.
+    pub fn scrub_option(&self, text: &mut Option<String>) {
+        if let Some(text) = text {
+            self.scrub_in_place(text);
+        }
+    }
+
+    /// How many bytes at the end of `text` must wait for more text: the longest
+    /// suffix shorter than a piece (at a character boundary) that occurs in the secret.
+    fn holdback(&self, text: &str) -> usize {
+        if !self.is_active() {
+            return 0;
+        }
+        let longest = (self.piece_len - 1).min(text.len());
+        (1..=longest)
+            .rev()
+            .filter(|&k| text.is_char_boundary(text.len() - k))
+            .find(|&k| {
+                let suffix = &text.as_bytes()[text.len() - k..];
+                self.secret.windows(k).any(|w| w == suffix)
+            })
+            .unwrap_or(0)
+    }
+}
+
+/// One streamed text (an answer, reasoning, one tool call's arguments): the
+/// whole text so far, scrubbed, and how much of it was handed out.
+#[derive(Debug, Clone, Default)]
+pub struct StreamScrubber {
+    emitted: usize,
+}
+
+impl StreamScrubber {
+    /// Appends `piece` to `text`, scrubs what was not handed out yet, and returns
+    /// the part that is now safe to hand out (possibly empty).
+    pub fn push(&mut self, text: &mut String, piece: &str, redactor: &Redactor) -> String {
+        text.push_str(piece);
+        if !redactor.is_active() {
+            self.emitted = text.len();
+            return piece.to_owned();
+        }
+        if let Cow::Owned(scrubbed) = redactor.scrub(&text[self.emitted..]) {
+            text.replace_range(self.emitted.., &scrubbed);
+        }
+        let safe_end = text.len() - redactor.holdback(&text[self.emitted..]);
+        let out = text[self.emitted..safe_end].to_owned();
+        self.emitted = safe_end;
+        out
+    }
+
+    /// The held-back rest of `text`, once no more will come.
+    pub fn flush(&mut self, text: &str) -> String {
+        let out = text.get(self.emitted..).unwrap_or_default().to_owned();
+        self.emitted = text.len();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "hf_CANARY_d0n7_pr1n7_m3_5ecret";
+
+    fn leaks(text: &str) -> bool {
+        TOKEN
+            .as_bytes()
+            .windows(PIECE_LEN)
+            .any(|w| text.as_bytes().windows(PIECE_LEN).any(|t| t == w))
+    }
+
+    #[test]
+    fn scrubs_whole_cut_and_embedded_pieces() {
+        let r = Redactor::new(TOKEN);
+        for text in [
+            format!("token {TOKEN} echoed"),
+            "cut off: bad token hf_CANARY_d0n7_pr".to_owned(),
+            "middle Y_d0n7_pr1n7 piece".to_owned(),
+            format!("twice {TOKEN}{TOKEN} é{TOKEN}é"),
+        ] {
+            let scrubbed = r.scrub(&text);
+            assert!(!leaks(&scrubbed), "{scrubbed}");
+            assert!(scrubbed.contains(REDACTED));
+        }
+        assert_eq!(r.scrub("harmless text"), "harmless text");
+        assert_eq!(r.scrub("hf_CANA"), "hf_CANA", "seven bytes are not a piece");
+    }
+
+    #[test]
+    fn short_secrets_scrub_whole_occurrences_only() {
+        assert!(!Redactor::new("t").is_active());
+        let r = Redactor::new("abcdef");
+        assert_eq!(r.scrub("x abcdef y abcde"), "x [redacted] y abcde");
+    }
+
+    #[test]
+    fn streamed_text_never_hands_out_a_piece_at_any_split() {
+        let r = Redactor::new(TOKEN);
+        let whole = format!("Hello {TOKEN} and {}, bye é", &TOKEN[3..20]);
+        for size in 1..12 {
+            let mut text = String::new();
+            let mut scrubber = StreamScrubber::default();
+            let mut handed_out = String::new();
+            let chars: Vec<char> = whole.chars().collect();
+            for piece in chars.chunks(size) {
+                let piece: String = piece.iter().collect();
+                let out = scrubber.push(&mut text, &piece, &r);
+                assert!(!leaks(&out));
+                handed_out.push_str(&out);
+            }
+            handed_out.push_str(&scrubber.flush(&text));
+            assert_eq!(handed_out, text, "pieces of {size}");
+            assert!(!leaks(&handed_out), "pieces of {size}: {handed_out}");
+            assert!(handed_out.starts_with("Hello [redacted]"));
+            assert!(handed_out.ends_with(", bye é"));
+        }
+    }
+
+    #[test]
+    fn without_a_secret_text_passes_through() {
+        let r = Redactor::default();
+        let mut text = String::new();
+        let mut scrubber = StreamScrubber::default();
+        assert_eq!(scrubber.push(&mut text, "ab", &r), "ab");
+        assert_eq!(scrubber.flush(&text), "");
+    }
+}
