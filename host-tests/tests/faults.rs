@@ -5,6 +5,10 @@
 //! Each command runs in-process on its own thread and runtime, so a hang (even
 //! one blocked in a system call) fails the test after [`HANG`] instead of
 //! stalling the suite. `HF_FAULTS_VERBOSE=1` prints every run's output.
+//!
+//! With `HF_FAULTS_BINARY=path/to/hf-provider` (see `scripts/fault-matrix`, which
+//! builds the release binary), every command runs as that real process instead,
+//! and each test also checks that no process peaked above [`MAX_RSS_KIB`].
 
 mod common;
 
@@ -28,6 +32,9 @@ const LIMITS: [&str; 8] = [
     "--stream-deadline",
     "6",
 ];
+
+/// The most memory one `hf-provider` process may use (peak RSS, KiB): 1 GiB.
+const MAX_RSS_KIB: i64 = 1024 * 1024;
 
 /// Well past every limit above, well inside [`HANG`].
 const PROMPTLY: Duration = Duration::from_secs(15);
@@ -76,6 +83,9 @@ async fn hf(args: &[&str], env: &[(&str, &str)]) -> Done {
     let command = args.join(" ");
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let started = Instant::now();
+    if let Some(binary) = std::env::var_os("HF_FAULTS_BINARY") {
+        return run_binary(binary.into(), args, env, &command, started).await;
+    }
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -104,6 +114,73 @@ async fn hf(args: &[&str], env: &[(&str, &str)]) -> Done {
         "`hf-provider {command}`: a piece of the token leaked: {done}"
     );
     done
+}
+
+/// Runs the real `hf-provider` binary with exactly `env`: killed and failed after
+/// [`HANG`], checked for token pieces and for peak memory.
+async fn run_binary(
+    binary: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    command: &str,
+    started: Instant,
+) -> Done {
+    let child = std::process::Command::new(&binary)
+        .args(&args)
+        .env_clear()
+        .envs(env)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
+    let pid = child.id();
+    let waiting = tokio::task::spawn_blocking(move || child.wait_with_output());
+    let output = match tokio::time::timeout(HANG, waiting).await {
+        Ok(output) => output.expect("the wait").expect("the output"),
+        Err(_) => {
+            // SAFETY: `pid` is our child, still running (it has not been waited on).
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+            panic!("`hf-provider {command}` hung: no result within {HANG:?}");
+        }
+    };
+    let done = Done {
+        run: Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        },
+        elapsed: started.elapsed(),
+    };
+    if std::env::var_os("HF_FAULTS_VERBOSE").is_some() {
+        eprintln!("=== hf-provider {command}\n{done}");
+    }
+    assert!(
+        [0, 1, 2].contains(&done.run.code),
+        "`hf-provider {command}` ended abnormally: {done}"
+    );
+    let peak = peak_child_rss_kib();
+    assert!(
+        peak < MAX_RSS_KIB,
+        "`hf-provider {command}`: a process peaked at {peak} KiB"
+    );
+    eprintln!(
+        "hf-provider {command}: exit {} in {:?}, peak RSS so far {peak} KiB",
+        done.run.code, done.elapsed
+    );
+    assert!(
+        !leaks_token_piece(&done.run.all_output()),
+        "`hf-provider {command}`: a piece of the token leaked: {done}"
+    );
+    done
+}
+
+/// The largest peak RSS of any child process waited for so far, in KiB.
+fn peak_child_rss_kib() -> i64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss
 }
 
 /// `ARGS --json LIMITS --base-url BASE` with the canary token.

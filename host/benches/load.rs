@@ -419,6 +419,32 @@ fn rss() -> u64 {
     status_bytes("VmRSS").unwrap_or(0)
 }
 
+/// User plus system CPU time of the whole process (server, clients, sampler).
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct passed.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return Duration::ZERO;
+        }
+        usage
+    };
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+/// The one-minute load average: other work on the machine skews every time here.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// Resets `VmHWM` to the current RSS; false where the kernel does not allow it.
 fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
@@ -838,6 +864,8 @@ struct Phase {
     server_completed: u64,
     server_events: u64,
     wall: Duration,
+    cpu: Duration,
+    load_before: Option<f64>,
     times: Vec<Duration>,
     setups: Vec<Duration>,
     first_contents: Vec<Duration>,
@@ -860,6 +888,27 @@ impl Phase {
 
     fn events_per_second(&self) -> f64 {
         self.events as f64 / self.wall.as_secs_f64()
+    }
+
+    /// Process CPU time per event delivered, server included.
+    fn cpu_per_event(&self) -> Option<Duration> {
+        u32::try_from(self.events)
+            .ok()
+            .filter(|&n| n > 0)
+            .map(|n| self.cpu / n)
+    }
+
+    /// Distinct errors, most frequent first.
+    fn error_counts(&self) -> Vec<(String, usize)> {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for error in &self.errors {
+            match counts.iter_mut().find(|(e, _)| e == error) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((error.clone(), 1)),
+            }
+        }
+        counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        counts
     }
 }
 
@@ -974,13 +1023,16 @@ impl Bench {
             self.served.completed.load(Ordering::Relaxed),
             self.served.events.load(Ordering::Relaxed),
         );
+        let load_before = load_average();
         let peak_reset = reset_peak_rss();
         let rss_before = rss();
         let sampler = RssSampler::start();
+        let cpu_before = cpu_time();
         let (wall, results) = match &host {
             Some(host) => self.component(host, streams),
             None => self.native(streams),
         };
+        let cpu = cpu_time().saturating_sub(cpu_before);
         let rss_peak = sampler.finish();
         let hwm = if peak_reset {
             status_bytes("VmHWM")
@@ -1002,6 +1054,8 @@ impl Bench {
             server_completed: self.served.completed.load(Ordering::Relaxed) - served_before.0,
             server_events: self.served.events.load(Ordering::Relaxed) - served_before.1,
             wall,
+            cpu,
+            load_before,
             times: Vec::new(),
             setups: Vec::new(),
             first_contents: Vec::new(),
@@ -1075,6 +1129,17 @@ fn print_table(config: &Config, phases: &[Phase]) {
     });
     row("throughput (events/s)", &|p| {
         format!("{:.0}", p.events_per_second())
+    });
+    row("process CPU (s)", &|p| {
+        format!("{:.2}", p.cpu.as_secs_f64())
+    });
+    row("process CPU per event (us)", &|p| {
+        p.cpu_per_event()
+            .map_or_else(|| "-".into(), |d| format!("{:.1}", d.as_secs_f64() * 1e6))
+    });
+    row("load average before", &|p| {
+        p.load_before
+            .map_or_else(|| "-".into(), |l| format!("{l:.2}"))
     });
     row("per-stream p50 (ms)", &|p| ms(percentile(&p.times, 50.0)));
     row("per-stream p99 (ms)", &|p| ms(percentile(&p.times, 99.0)));
@@ -1154,12 +1219,12 @@ fn print_table(config: &Config, phases: &[Phase]) {
     for phase in phases {
         if !phase.errors.is_empty() {
             println!(
-                "{}: {} streams failed; first errors:",
+                "{}: {} streams failed:",
                 phase.kind.name(),
                 phase.errors.len()
             );
-            for error in phase.errors.iter().take(5) {
-                println!("  {error}");
+            for (error, count) in phase.error_counts().iter().take(5) {
+                println!("  {count} x {error}");
             }
         }
     }
@@ -1226,7 +1291,10 @@ fn json_report(config: &Config, phases: &[Phase], nofile: (u64, u64)) -> serde_j
             "rss_after_bytes": p.rss_after,
             "rss_released_bytes": p.rss_released,
             "bytes_per_stream": p.per_stream_bytes(),
-            "first_errors": p.errors.iter().take(3).collect::<Vec<_>>(),
+            "cpu_s": p.cpu.as_secs_f64(),
+            "cpu_us_per_event": p.cpu_per_event().map(|d| d.as_secs_f64() * 1e6),
+            "load_average_before": p.load_before,
+            "errors": p.error_counts().iter().take(5).map(|(e, n)| serde_json::json!({"error": e, "count": n})).collect::<Vec<_>>(),
         })
     };
     serde_json::json!({

@@ -82,11 +82,13 @@ pub const MAX_INSTANCE_MEMORY: usize = 256 * 1024 * 1024;
 /// The public router, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://router.huggingface.co/v1";
 
-/// How long past its own limits a call may run before the host interrupts it.
+/// How long past its own limits a call may run before the host interrupts it
+/// (the default of [`HostOptions::deadline_grace`]).
 pub const DEADLINE_GRACE: Duration = Duration::from_secs(5);
 
 /// The budget of a call that does no I/O (parsing, projecting, merging): far
-/// more than the largest accepted input needs.
+/// more than the largest accepted input needs (the default of
+/// [`HostOptions::pure_call_budget`]).
 pub const PURE_CALL_BUDGET: Duration = Duration::from_secs(10);
 
 /// How often the engine's epoch advances: the granularity of interruption.
@@ -150,20 +152,20 @@ impl Settings {
         }
     }
 
-    /// What one request may take, including the host's grace.
-    fn request_budget(&self) -> Duration {
+    /// What one request may take, as the component counts it.
+    fn request_limit(&self) -> Duration {
         millis(
             self.request_deadline_ms
                 .unwrap_or(DEFAULT_REQUEST_DEADLINE_MS),
-        ) + DEADLINE_GRACE
+        )
     }
 
-    /// What one stream may take, including the host's grace.
-    fn stream_budget(&self) -> Duration {
+    /// What one stream may take, as the component counts it.
+    fn stream_limit(&self) -> Duration {
         millis(
             self.stream_deadline_ms
                 .unwrap_or(DEFAULT_STREAM_DEADLINE_MS),
-        ) + DEADLINE_GRACE
+        )
     }
 }
 
@@ -237,11 +239,26 @@ impl std::fmt::Display for DeadlineExceeded {
 impl std::error::Error for DeadlineExceeded {}
 
 /// How the host runs instances.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HostOptions {
     /// Use wasmtime's pooling allocator (memory reserved up front for many
     /// concurrent instances) instead of allocating on demand.
     pub pooling_allocator: bool,
+    /// How long a call that does no I/O may run before the instance is stopped.
+    pub pure_call_budget: Duration,
+    /// How long past the limits in its [`Settings`] a call that does I/O may run
+    /// before the instance is stopped.
+    pub deadline_grace: Duration,
+}
+
+impl Default for HostOptions {
+    fn default() -> Self {
+        Self {
+            pooling_allocator: false,
+            pure_call_budget: PURE_CALL_BUDGET,
+            deadline_grace: DEADLINE_GRACE,
+        }
+    }
 }
 
 /// Accessors for the WIT error, generated from the core's list of cases.
@@ -358,6 +375,7 @@ impl WasiHttpHooks for AllowlistHooks {
 pub struct Host {
     pre: bindings::ProviderPre<State>,
     cooldowns: Arc<Mutex<Vec<Cooldown>>>,
+    options: HostOptions,
 }
 
 impl Host {
@@ -405,6 +423,7 @@ impl Host {
         Ok(Self {
             pre,
             cooldowns: Arc::new(Mutex::new(Vec::new())),
+            options,
         })
     }
 
@@ -414,6 +433,7 @@ impl Host {
         Self {
             pre: self.pre.clone(),
             cooldowns: Arc::new(Mutex::new(Vec::new())),
+            options: self.options,
         }
     }
 
@@ -460,6 +480,7 @@ impl Host {
             store,
             provider,
             cooldowns: self.cooldowns.clone(),
+            options: self.options,
         })
     }
 }
@@ -481,13 +502,14 @@ pub struct Session {
     store: Store<State>,
     provider: bindings::Provider,
     cooldowns: Arc<Mutex<Vec<Cooldown>>>,
+    options: HostOptions,
 }
 
 /// An open stream inside a [`Session`].
 pub struct ChatStream {
     resource: ResourceAny,
-    /// What one `next_events` call may take.
-    budget: Duration,
+    /// What the stream may take, as the component counts it.
+    limit: Duration,
 }
 
 /// The number of candidates a failover run tries at most (the component's limit).
@@ -532,9 +554,19 @@ impl Session {
         self.store.data_mut().deadline = Some((Instant::now() + budget, budget));
     }
 
+    /// Sets the deadline of a call that does no I/O.
+    fn arm_pure(&mut self) {
+        self.arm(self.options.pure_call_budget);
+    }
+
+    /// Sets the deadline of a call whose own limits add up to `limit`.
+    fn arm_io(&mut self, limit: Duration) {
+        self.arm(limit + self.options.deadline_grace);
+    }
+
     /// Parses a model reference.
     pub async fn parse_model_ref(&mut self, text: &str) -> Outcome<ModelRef> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_model_refs()
             .call_parse(&mut self.store, text)
@@ -543,7 +575,7 @@ impl Session {
 
     /// The built-in catalog.
     pub async fn builtin_catalog(&mut self) -> Result<Vec<ModelInfo>> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_catalog()
             .call_builtin(&mut self.store)
@@ -552,7 +584,7 @@ impl Session {
 
     /// Projects a `/models` body.
     pub async fn project_models(&mut self, body: &[u8]) -> Outcome<Vec<ModelInfo>> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_catalog()
             .call_project_models(&mut self.store, body)
@@ -565,7 +597,7 @@ impl Session {
         settings: &Settings,
         mode: DiscoveryMode,
     ) -> Outcome<Discovery> {
-        self.arm(settings.request_budget());
+        self.arm_io(settings.request_limit());
         self.provider
             .huggingface_provider_catalog()
             .call_discover(&mut self.store, &settings.to_wit(), mode)
@@ -578,7 +610,7 @@ impl Session {
         models: &[ModelInfo],
         config: &ProviderConfig,
     ) -> Result<Vec<ModelInfo>> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_catalog()
             .call_merge(&mut self.store, models, config)
@@ -587,7 +619,7 @@ impl Session {
 
     /// The display name for a reference among `models`.
     pub async fn display_name(&mut self, reference: &str, models: &[ModelInfo]) -> Outcome<String> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_catalog()
             .call_display_name(&mut self.store, reference, models)
@@ -600,7 +632,7 @@ impl Session {
         model: &ModelInfo,
         reference: &str,
     ) -> Outcome<Option<RouteInfo>> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_catalog()
             .call_explain_route(&mut self.store, model, reference)
@@ -609,7 +641,7 @@ impl Session {
 
     /// Reads a JSON or JSON5 configuration.
     pub async fn parse_config(&mut self, text: &str) -> Outcome<ProviderConfig> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_configuration()
             .call_parse(&mut self.store, text)
@@ -623,7 +655,7 @@ impl Session {
         models: &[ModelInfo],
         has_token: bool,
     ) -> Outcome<String> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_configuration()
             .call_onboard(&mut self.store, existing, models, has_token)
@@ -632,7 +664,7 @@ impl Session {
 
     /// Which token file the host should read.
     pub async fn token_file_path(&mut self, env: &[(String, String)]) -> Result<Option<String>> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_auth()
             .call_token_file_path(&mut self.store, env)
@@ -645,7 +677,7 @@ impl Session {
         env: &[(String, String)],
         token_file: Option<&str>,
     ) -> Result<Option<ResolvedToken>> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         let resolved = self
             .provider
             .huggingface_provider_auth()
@@ -659,7 +691,7 @@ impl Session {
 
     /// `ok` for chat completions, `unsupported` for other tasks.
     pub async fn check_task(&mut self, task: Task) -> Outcome<()> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_chat()
             .call_check_task(&mut self.store, task)
@@ -668,7 +700,7 @@ impl Session {
 
     /// Refuses what discovery data says cannot work.
     pub async fn check_request(&mut self, model: &ModelInfo, request: &ChatRequest) -> Outcome<()> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_chat()
             .call_check_request(&mut self.store, model, request)
@@ -682,7 +714,7 @@ impl Session {
         request: &ChatRequest,
         streaming: bool,
     ) -> Outcome<HttpRequest> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_chat()
             .call_build_request(&mut self.store, &settings.to_wit(), request, streaming)
@@ -698,7 +730,7 @@ impl Session {
         headers: &[(String, String)],
         body: &[u8],
     ) -> Outcome<ChatResponse> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_chat()
             .call_parse_response(&mut self.store, model, status, headers, body)
@@ -711,7 +743,7 @@ impl Session {
         settings: &Settings,
         request: &ChatRequest,
     ) -> Outcome<ChatResponse> {
-        self.arm(settings.request_budget());
+        self.arm_io(settings.request_limit());
         self.provider
             .huggingface_provider_chat()
             .call_complete(&mut self.store, &settings.to_wit(), request)
@@ -724,19 +756,19 @@ impl Session {
         settings: &Settings,
         request: &ChatRequest,
     ) -> Outcome<ChatStream> {
-        self.arm(settings.stream_budget());
+        self.arm_io(settings.stream_limit());
         let opened = self
             .provider
             .huggingface_provider_chat()
             .call_open_stream(&mut self.store, &settings.to_wit(), request)
             .await?;
-        let budget = settings.stream_budget();
-        Ok(opened.map(|resource| ChatStream { resource, budget }))
+        let limit = settings.stream_limit();
+        Ok(opened.map(|resource| ChatStream { resource, limit }))
     }
 
     /// The next batch of events; `None` once the stream has ended after `[DONE]`.
     pub async fn next_events(&mut self, stream: &ChatStream) -> Outcome<Option<Vec<StreamEvent>>> {
-        self.arm(stream.budget);
+        self.arm_io(stream.limit);
         self.provider
             .huggingface_provider_chat()
             .chat_stream()
@@ -746,7 +778,7 @@ impl Session {
 
     /// The response assembled so far.
     pub async fn stream_response(&mut self, stream: &ChatStream) -> Result<ChatResponse> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_chat()
             .chat_stream()
@@ -756,7 +788,7 @@ impl Session {
 
     /// Closes a stream (and its connection).
     pub async fn close_stream(&mut self, stream: ChatStream) -> Result<()> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         stream.resource.resource_drop_async(&mut self.store).await
     }
 
@@ -766,7 +798,7 @@ impl Session {
         requested: Option<&str>,
         config: &ProviderConfig,
     ) -> Outcome<Vec<String>> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_failover()
             .call_candidates(&mut self.store, requested, config)
@@ -775,7 +807,7 @@ impl Session {
 
     /// How failover treats an error.
     pub async fn classify(&mut self, error: &ProviderError) -> Result<Option<FailoverReason>> {
-        self.arm(PURE_CALL_BUDGET);
+        self.arm_pure();
         self.provider
             .huggingface_provider_failover()
             .call_classify(&mut self.store, error)
@@ -799,7 +831,7 @@ impl Session {
         request: &ChatRequest,
         candidates: &[String],
     ) -> Result<CompletionOutcome> {
-        self.arm(settings.request_budget() * attempts_budget(candidates));
+        self.arm_io(settings.request_limit() * attempts_budget(candidates));
         let cooldowns = self.take_cooldowns();
         let outcome = self
             .provider
@@ -826,7 +858,7 @@ impl Session {
         request: &ChatRequest,
         candidates: &[String],
     ) -> Result<StreamOutcome> {
-        self.arm(settings.stream_budget() * attempts_budget(candidates));
+        self.arm_io(settings.stream_limit() * attempts_budget(candidates));
         let cooldowns = self.take_cooldowns();
         let outcome = self
             .provider
@@ -843,7 +875,7 @@ impl Session {
         Ok(StreamOutcome {
             opened: outcome.opened.map(|resource| ChatStream {
                 resource,
-                budget: settings.stream_budget(),
+                limit: settings.stream_limit(),
             }),
             attempts: outcome.attempts,
         })
