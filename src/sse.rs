@@ -73,12 +73,12 @@ impl SseDecoder {
 
     /// Feeds bytes; complete events are appended to `out`.
     pub fn feed(&mut self, mut bytes: &[u8], out: &mut Vec<SseEvent>) -> Result<(), LineTooLong> {
-        if self.skip_lf {
-            if let Some(rest) = bytes.strip_prefix(b"\n") {
-                bytes = rest;
-            }
-            if !bytes.is_empty() {
-                self.skip_lf = false;
+        // A CR ended the last read: an LF first in this one completes that line
+        // end. Only the first byte of input after the CR can be its LF.
+        if self.skip_lf && !bytes.is_empty() {
+            self.skip_lf = false;
+            if bytes[0] == b'\n' {
+                bytes = &bytes[1..];
             }
         }
         while let Some(end) = bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
@@ -224,6 +224,23 @@ mod tests {
         decoder.feed(b"data: a\r", &mut out).unwrap();
         decoder.feed(b"\n\r", &mut out).unwrap();
         decoder.feed(b"\ndata: b\n\n", &mut out).unwrap();
+        assert_eq!(
+            out.iter().map(|e| e.data.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+    }
+
+    #[test]
+    fn a_lone_lf_completing_a_crlf_is_not_also_a_blank_line() {
+        // Found by fuzzing: "\r" | "\n" | "\n" once merged two events.
+        let whole = decode_in_pieces(b"data: a\r\n\ndata: b\n\n", usize::MAX);
+        let mut decoder = SseDecoder::default();
+        let mut out = Vec::new();
+        for piece in [&b"data: a\r"[..], b"\n", b"", b"\n", b"data: b\n\n"] {
+            decoder.feed(piece, &mut out).unwrap();
+        }
+        decoder.finish(&mut out).unwrap();
+        assert_eq!(out, whole);
         assert_eq!(
             out.iter().map(|e| e.data.as_str()).collect::<Vec<_>>(),
             ["a", "b"]

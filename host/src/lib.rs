@@ -894,3 +894,35 @@ pub fn settings(base_url: &str, token: Option<String>, timeout_ms: u32) -> Setti
         stream_deadline_ms: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_types_never_debug_print_the_token() {
+        const SECRET: &str = "hf_debug_secret_value";
+        let mut with_token = settings(DEFAULT_BASE_URL, Some(SECRET.into()), 1000);
+        with_token.bill_to = Some("org".into());
+        let resolved = ResolvedToken {
+            token: Token::new(SECRET),
+            source: TokenSource::HfToken,
+        };
+        let request = HttpRequest {
+            method: Method::Post,
+            url: format!("{DEFAULT_BASE_URL}/chat/completions"),
+            headers: vec![("Authorization".into(), format!("Bearer {SECRET}"))],
+            body: Vec::new(),
+        };
+        for printed in [
+            format!("{with_token:?}"),
+            format!("{with_token:#?}"),
+            format!("{resolved:?}"),
+            format!("{request:?}"),
+        ] {
+            assert!(!printed.contains(SECRET), "{printed}");
+            assert!(printed.contains("redacted"), "{printed}");
+        }
+        assert_eq!(with_token.to_wit().token.as_deref(), Some(SECRET));
+    }
+}
