@@ -13,12 +13,12 @@ use huggingface_provider::catalog::{self, ModelInfo};
 use huggingface_provider::chat;
 use huggingface_provider::config::{self, Config};
 use huggingface_provider::discovery::{self, MAX_DISCOVERED_MODELS, MAX_ROUTES_PER_MODEL};
-use huggingface_provider::error::{self, ProviderError};
+use huggingface_provider::error::{self, ErrorDetails, ProviderError};
 use huggingface_provider::http::ResponseHead;
 use huggingface_provider::model_ref::{ModelRef, Policy, Route};
 use huggingface_provider::redact::{PIECE_LEN, Redactor};
 use huggingface_provider::sse::{DEFAULT_MAX_LINE_BYTES, LineTooLong, SseDecoder, SseEvent};
-use huggingface_provider::stream::{ChatStreamDecoder, StreamEvent};
+use huggingface_provider::stream::{ChatStreamDecoder, StreamEvent, ToolCallDelta};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
@@ -38,16 +38,32 @@ fn redactor() -> &'static Redactor {
     REDACTOR.get_or_init(|| Redactor::new(TOKEN))
 }
 
+/// At most 600 bytes of `text` from byte `from` (both moved back to character
+/// boundaries), for panic messages.
+fn excerpt(text: &str, from: usize) -> &str {
+    let floor = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = floor(from);
+    &text[start..floor(start + 600)]
+}
+
 /// Panics when `text` holds any `PIECE_LEN`-byte window of [`TOKEN`]. (`str::contains`
 /// rather than comparing windows: libFuzzer intercepts every short `memcmp`,
 /// which made the window-by-window comparison the targets' main cost.)
 fn assert_no_token_piece(what: &str, text: &str) {
     for start in 0..=TOKEN.len() - PIECE_LEN {
         let piece = &TOKEN[start..start + PIECE_LEN];
-        assert!(
-            !text.contains(piece),
-            "{what} leaks the token piece {piece:?}: {text}"
-        );
+        if let Some(at) = text.find(piece) {
+            panic!(
+                "{what} leaks the token piece {piece:?} at byte {at}: {:?}",
+                excerpt(text, at.saturating_sub(100))
+            );
+        }
     }
 }
 
@@ -289,15 +305,70 @@ fn assert_same_outcome(whole: &StreamRun, chunked: &StreamRun, what: &str) {
     }
 }
 
+/// No text a redacting decoder handed out holds a piece of the token. Every
+/// string field is checked as it is, not through `Debug`: `Debug` escapes a NUL
+/// as `\0` and an LF as `\n`, which put a `0` or `n` next to the following text
+/// and made false pieces such as `01234567` out of `"\u{0}1234567"`. The
+/// destructuring has no `..`, so a new field fails to compile here until it is
+/// checked.
 fn assert_run_redacted(run: &StreamRun) {
     for event in &run.events {
-        assert_no_token_piece("a stream event", &format!("{event:?}"));
+        match event {
+            StreamEvent::Content(text) | StreamEvent::Reasoning(text) => {
+                assert_no_token_piece("a streamed text", text);
+            }
+            StreamEvent::ToolCall(ToolCallDelta {
+                index: _,
+                id,
+                name,
+                arguments,
+            }) => {
+                for text in [id, name].into_iter().flatten() {
+                    assert_no_token_piece("a streamed tool call id or name", text);
+                }
+                assert_no_token_piece("streamed tool call arguments", arguments);
+            }
+            StreamEvent::Usage(_) | StreamEvent::Finish(_) => {}
+        }
     }
-    assert_no_token_piece("the assembled response", &format!("{:?}", run.response));
+    let chat::ChatResponse {
+        model,
+        content,
+        reasoning,
+        tool_calls,
+        finish_reason: _,
+        usage: _,
+        provider,
+        request_id,
+    } = &run.response;
+    for text in [model, content]
+        .into_iter()
+        .chain([reasoning, provider, request_id].into_iter().flatten())
+    {
+        assert_no_token_piece("the assembled response", text);
+    }
+    for chat::ToolCall {
+        id,
+        name,
+        arguments,
+    } in tool_calls
+    {
+        for text in [id, name, arguments] {
+            assert_no_token_piece("an assembled tool call", text);
+        }
+    }
     if let Err(error) = &run.outcome {
-        let details = error.details();
-        assert_no_token_piece("the error message", &details.message);
-        assert_no_token_piece("the error", &format!("{error:?}"));
+        let ErrorDetails {
+            message,
+            status: _,
+            request_id,
+            provider,
+            retry_after_secs: _,
+        } = error.details();
+        assert_no_token_piece("the error message", message);
+        for text in [request_id, provider].into_iter().flatten() {
+            assert_no_token_piece("the error's request id or provider", text);
+        }
     }
 }
 
@@ -473,7 +544,8 @@ pub fn config(data: &[u8]) {
         if let Err(e) = Config::parse(&written) {
             panic!(
                 "onboard (has_token: {has_token}) wrote a configuration that does not parse: \
-                 {e}\n{written}"
+                 {e}\n{}",
+                excerpt(&written, 0)
             );
         }
         let again = config::onboard(Some(&written), builtin(), has_token)

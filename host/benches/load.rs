@@ -9,7 +9,8 @@
 //! RSS (`/proc/self/clear_refs`), samples `VmRSS` while it runs, and holds every
 //! stream's resources (instance, decoder) until the last stream has ended, so
 //! the peak includes all of them at once. Memory per stream is
-//! `(peak VmRSS during the phase - VmRSS before it) / streams`.
+//! `(peak VmRSS during the phase - VmRSS before it) / streams held`, where a
+//! stream whose instantiation failed holds nothing.
 //!
 //! Per-stream time runs from the start of a stream's task (instantiation, for
 //! the component; connecting, for the native client) to its last event. The
@@ -21,7 +22,8 @@
 //! Configuration, from the environment or the command line:
 //! - `LOAD_STREAMS` or the first numeric argument: concurrent streams (1000);
 //! - `LOAD_DELTAS`: content deltas per stream (100);
-//! - `LOAD_GAP_MS`: pause before each frame, fractional allowed (1);
+//! - `LOAD_GAP_MS`: interval between frames, on a fixed schedule from the
+//!   response head, fractional allowed (1);
 //! - `LOAD_PHASES`: a comma-separated subset of `native,default,pooling` (all).
 //!
 //! The last line printed is `LOAD_RESULT {json}`, for machines.
@@ -864,6 +866,8 @@ struct Phase {
     server_completed: u64,
     server_events: u64,
     wall: Duration,
+    /// Instances (or native decoders) alive together once every stream had ended.
+    held: usize,
     cpu: Duration,
     load_before: Option<f64>,
     times: Vec<Duration>,
@@ -878,8 +882,9 @@ struct Phase {
 }
 
 impl Phase {
+    /// Over the streams that held an instance (or decoder) at the peak.
     fn per_stream_bytes(&self) -> u64 {
-        self.rss_peak.saturating_sub(self.rss_before) / self.streams as u64
+        self.rss_peak.saturating_sub(self.rss_before) / self.held.max(1) as u64
     }
 
     fn streams_per_second(&self) -> f64 {
@@ -920,8 +925,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Option<Duration> {
     Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
 
+/// What [`run_streams`] measured: until the last stream ended, each stream's
+/// result, and how many instances (or decoders) were alive at once at the end.
+type StreamsRun = (Duration, Vec<StreamResult>, usize);
+
 /// Runs `streams` streams at once; each holds what it returns until all have ended.
-async fn run_streams<F, Fut, K>(streams: usize, one: F) -> (Duration, Vec<StreamResult>)
+async fn run_streams<F, Fut, K>(streams: usize, one: F) -> StreamsRun
 where
     F: Fn(usize) -> Fut,
     Fut: Future<Output = (StreamResult, Option<K>)> + Send + 'static,
@@ -939,24 +948,27 @@ where
                     Err(_) => (Err("timed out".to_owned()), None),
                 };
                 let ended = start.elapsed();
+                let held = kept.is_some();
                 barrier.wait().await;
                 drop(kept);
-                (result, ended)
+                (result, ended, held)
             })
         })
         .collect();
     let mut results = Vec::with_capacity(streams);
     let mut last_end = Duration::ZERO;
+    let mut held_count = 0;
     for task in tasks {
         match task.await {
-            Ok((result, ended)) => {
+            Ok((result, ended, held)) => {
                 last_end = last_end.max(ended);
+                held_count += usize::from(held);
                 results.push(result);
             }
             Err(error) => results.push(Err(format!("task: {error}"))),
         }
     }
-    (last_end, results)
+    (last_end, results, held_count)
 }
 
 struct Bench {
@@ -978,14 +990,14 @@ fn load_host(pooling: bool) -> anyhow::Result<Host> {
 }
 
 impl Bench {
-    fn component(&self, host: &Host, streams: usize) -> (Duration, Vec<StreamResult>) {
+    fn component(&self, host: &Host, streams: usize) -> StreamsRun {
         let deltas = self.config.deltas;
         self.client.block_on(run_streams(streams, |index| {
             component_stream(host.clone(), self.base.clone(), index, deltas)
         }))
     }
 
-    fn native(&self, streams: usize) -> (Duration, Vec<StreamResult>) {
+    fn native(&self, streams: usize) -> StreamsRun {
         let deltas = self.config.deltas;
         let addr = self.addr;
         self.client.block_on(run_streams(streams, |index| {
@@ -1005,7 +1017,7 @@ impl Bench {
                     .map_err(|e| format!("{}: loading the host: {e:#}", kind.name()))?;
                 let load = started.elapsed();
                 // A few instances first, outside the measurement.
-                let (_, warm) = self.component(&host, WARMUP_STREAMS);
+                let (_, warm, _) = self.component(&host, WARMUP_STREAMS);
                 if let Some(Err(error)) = warm.into_iter().find(Result::is_err) {
                     return Err(format!("{}: warm-up failed: {error}", kind.name()));
                 }
@@ -1013,7 +1025,7 @@ impl Bench {
             }
         };
         if kind == PhaseKind::Native {
-            let (_, warm) = self.native(WARMUP_STREAMS);
+            let (_, warm, _) = self.native(WARMUP_STREAMS);
             if let Some(Err(error)) = warm.into_iter().find(Result::is_err) {
                 return Err(format!("native: warm-up failed: {error}"));
             }
@@ -1028,7 +1040,7 @@ impl Bench {
         let rss_before = rss();
         let sampler = RssSampler::start();
         let cpu_before = cpu_time();
-        let (wall, results) = match &host {
+        let (wall, results, held) = match &host {
             Some(host) => self.component(host, streams),
             None => self.native(streams),
         };
@@ -1054,6 +1066,7 @@ impl Bench {
             server_completed: self.served.completed.load(Ordering::Relaxed) - served_before.0,
             server_events: self.served.events.load(Ordering::Relaxed) - served_before.1,
             wall,
+            held,
             cpu,
             load_before,
             times: Vec::new(),
@@ -1180,7 +1193,8 @@ fn print_table(config: &Config, phases: &[Phase]) {
     });
     row("RSS after (MiB)", &|p| mib(p.rss_after));
     row("RSS after drop+trim (MiB)", &|p| mib(p.rss_released));
-    row("memory per stream (KiB)", &|p| {
+    row("instances|decoders held at end", &|p| p.held.to_string());
+    row("memory per held stream (KiB)", &|p| {
         format!("{:.0}", p.per_stream_bytes() as f64 / 1024.0)
     });
 
@@ -1290,6 +1304,7 @@ fn json_report(config: &Config, phases: &[Phase], nofile: (u64, u64)) -> serde_j
             "vm_hwm_bytes": p.hwm,
             "rss_after_bytes": p.rss_after,
             "rss_released_bytes": p.rss_released,
+            "held": p.held,
             "bytes_per_stream": p.per_stream_bytes(),
             "cpu_s": p.cpu.as_secs_f64(),
             "cpu_us_per_event": p.cpu_per_event().map(|d| d.as_secs_f64() * 1e6),

@@ -91,6 +91,9 @@ pub const DEADLINE_GRACE: Duration = Duration::from_secs(5);
 /// [`HostOptions::pure_call_budget`]).
 pub const PURE_CALL_BUDGET: Duration = Duration::from_secs(10);
 
+/// How many instances the pooling allocator holds at once.
+pub const POOLED_INSTANCES: u32 = 2000;
+
 /// How often the engine's epoch advances: the granularity of interruption.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
 
@@ -404,13 +407,17 @@ impl Host {
         }
         config.epoch_interruption(true);
         if options.pooling_allocator {
+            // One component instance holds 3 core instances, 1 memory and 2
+            // tables, and each call in flight needs a stack.
+            let instances = POOLED_INSTANCES;
             let mut pooling = PoolingAllocationConfig::default();
             pooling
                 .max_memory_size(MAX_INSTANCE_MEMORY)
-                .total_component_instances(2000)
-                .total_memories(2000)
-                .total_tables(2000)
-                .total_core_instances(2000);
+                .total_component_instances(instances)
+                .total_core_instances(3 * instances)
+                .total_memories(instances)
+                .total_tables(2 * instances)
+                .total_stacks(instances);
             config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
         }
         let engine = Engine::new(&config)?;
