@@ -666,12 +666,23 @@ pub fn onboard(
         "providers",
         "models.providers",
     )?;
+    // Our sections come out in one pass (removing keys one by one is quadratic
+    // in their number); the other providers keep their order.
+    let mut ours: Vec<(String, Value)> = Vec::new();
+    for (key, value) in std::mem::take(providers) {
+        if key.trim().eq_ignore_ascii_case(PROVIDER_ID) {
+            ours.push((key, value));
+        } else {
+            providers.insert(key, value);
+        }
+    }
+    ours.sort_by_key(|(key, _)| key != PROVIDER_ID);
     let mut section = Map::new();
     let mut entries: Vec<Value> = Vec::new();
     // The ids of `entries`, kept alongside so each is normalised once.
     let mut present: HashSet<Option<String>> = HashSet::new();
-    for key in our_provider_keys(providers) {
-        let Some(Value::Object(other)) = providers.shift_remove(&key) else {
+    for (_, value) in ours {
+        let Value::Object(other) = value else {
             continue;
         };
         for (field, value) in other {
@@ -693,8 +704,52 @@ pub fn onboard(
     }
     section.insert("models".into(), Value::Array(entries));
     providers.insert(PROVIDER_ID.into(), Value::Object(section));
-    serde_json::to_string_pretty(&Value::Object(root))
-        .map_err(|e| config_error(format!("could not write the configuration: {e}")))
+    write_document(&Value::Object(root))
+}
+
+/// A buffer that refuses to grow past a limit.
+struct BoundedBuffer {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for BoundedBuffer {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + data.len() > self.limit {
+            return Err(std::io::Error::other("over the limit"));
+        }
+        self.bytes.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The configuration as pretty JSON, or compact JSON when indentation would take
+/// it past [`MAX_CONFIG_BYTES`] (deep nesting makes pretty output many times
+/// larger than its input); a `config` error when even that would not be read back.
+fn write_document(root: &Value) -> Result<String, ProviderError> {
+    let within_limit = |pretty: bool| {
+        let mut buffer = BoundedBuffer {
+            bytes: Vec::new(),
+            limit: MAX_CONFIG_BYTES,
+        };
+        let written = if pretty {
+            serde_json::to_writer_pretty(&mut buffer, root)
+        } else {
+            serde_json::to_writer(&mut buffer, root)
+        };
+        written
+            .ok()
+            .and_then(|()| String::from_utf8(buffer.bytes).ok())
+    };
+    within_limit(true).or_else(|| within_limit(false)).ok_or_else(|| {
+        config_error(format!(
+            "the configuration would be over the limit of {MAX_CONFIG_BYTES} bytes (2 MiB) once written"
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -836,6 +891,45 @@ mod tests {
         assert_eq!(error.kind(), "config");
         assert!(error.details().message.contains("limit is 2097152 bytes"));
         assert!(onboard(Some(&huge), &[], true).is_err());
+    }
+
+    #[test]
+    fn onboarding_output_stays_within_the_limit_and_reads_back() {
+        // Found by fuzzing: pretty printing deep nesting grew the text ~65 times.
+        let nested = format!("{}1{}", "[".repeat(60), "]".repeat(60));
+        let deep = format!("{{\"x\":[{}]}}", vec![nested; 500].join(","));
+        let written = onboard(Some(&deep), &catalog::builtin(), true).unwrap();
+        assert!(written.len() <= MAX_CONFIG_BYTES);
+        assert!(Config::parse(&written).is_ok());
+        // Many spellings of our provider key collapse in linear time.
+        let keys: Vec<String> = (0..20_000)
+            .map(|i| {
+                let mut key: Vec<char> = PROVIDER_ID.chars().collect();
+                for (bit, c) in key.iter_mut().enumerate() {
+                    if i >> bit & 1 == 1 {
+                        *c = c.to_ascii_uppercase();
+                    }
+                }
+                format!(
+                    "\"{}{}\":{{}}",
+                    " ".repeat(i / 2048),
+                    key.iter().collect::<String>()
+                )
+            })
+            .collect();
+        let many = format!(
+            "{{\"models\":{{\"providers\":{{{},\"other\":{{}}}}}}}}",
+            keys.join(",")
+        );
+        let started = std::time::Instant::now();
+        let written: Value =
+            serde_json::from_str(&onboard(Some(&many), &[], false).unwrap()).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        let providers = written["models"]["providers"].as_object().unwrap();
+        assert_eq!(
+            providers.keys().collect::<Vec<_>>(),
+            ["other", "huggingface"]
+        );
     }
 
     #[test]

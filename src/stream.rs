@@ -87,10 +87,12 @@ pub const MAX_TOOL_CALLS: usize = 64;
 /// Most bytes of one tool call's arguments.
 pub const MAX_TOOL_ARGUMENT_BYTES: usize = 1024 * 1024;
 
-/// One tool call being assembled, and how much of its arguments was handed out.
+/// One tool call being assembled, and how much of its name and arguments (both
+/// arrive in pieces) was handed out.
 #[derive(Debug, Default)]
 struct ToolCallSlot {
     index: u32,
+    name: StreamScrubber,
     arguments: StreamScrubber,
 }
 
@@ -360,13 +362,13 @@ impl ChatStreamDecoder {
                 None => {
                     self.tool_slots.push(ToolCallSlot {
                         index,
-                        arguments: StreamScrubber::default(),
+                        ..ToolCallSlot::default()
                     });
                     self.response.tool_calls.push(ToolCall::default());
                     self.tool_slots.len() - 1
                 }
             };
-            let (mut name, arguments) = match call.function {
+            let (name, arguments) = match call.function {
                 Some(f) => (f.name, f.arguments.unwrap_or_default()),
                 None => (None, String::new()),
             };
@@ -383,19 +385,18 @@ impl ChatStreamDecoder {
                     "tool call {index} exceeded {MAX_TOOL_ARGUMENT_BYTES} bytes"
                 )));
             }
+            // An id replaces the last one; a name, like the arguments, is appended.
             self.redactor.scrub_option(&mut id);
-            self.redactor.scrub_option(&mut name);
             if let Some(id) = &id {
                 assembled.id.clone_from(id);
             }
-            if let Some(name) = &name {
-                assembled.name.push_str(name);
-            }
-            let arguments = self.tool_slots[slot].arguments.push(
-                &mut assembled.arguments,
-                &arguments,
-                &self.redactor,
-            );
+            let slot = &mut self.tool_slots[slot];
+            let name = name
+                .map(|piece| slot.name.push(&mut assembled.name, &piece, &self.redactor))
+                .filter(|out| !out.is_empty());
+            let arguments =
+                slot.arguments
+                    .push(&mut assembled.arguments, &arguments, &self.redactor);
             events.push(StreamEvent::ToolCall(ToolCallDelta {
                 index,
                 id,
@@ -419,13 +420,14 @@ impl ChatStreamDecoder {
             }
         }
         for (slot, call) in self.tool_slots.iter_mut().zip(&self.response.tool_calls) {
-            let rest = slot.arguments.flush(&call.arguments);
-            if !rest.is_empty() {
+            let name = slot.name.flush(&call.name);
+            let arguments = slot.arguments.flush(&call.arguments);
+            if !name.is_empty() || !arguments.is_empty() {
                 events.push(StreamEvent::ToolCall(ToolCallDelta {
                     index: slot.index,
                     id: None,
-                    name: None,
-                    arguments: rest,
+                    name: (!name.is_empty()).then_some(name),
+                    arguments,
                 }));
             }
         }
