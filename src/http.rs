@@ -207,20 +207,24 @@ pub struct HttpRequest {
     pub body: Vec<u8>,
 }
 
+/// Headers as `Debug` may show them: `Authorization` values hidden.
+pub fn headers_for_debug(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let shown = if name.eq_ignore_ascii_case("authorization") {
+                crate::redact::REDACTED
+            } else {
+                value.as_str()
+            };
+            (name.as_str(), shown)
+        })
+        .collect()
+}
+
 impl std::fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let shown = if name.eq_ignore_ascii_case("authorization") {
-                    "[redacted]"
-                } else {
-                    value.as_str()
-                };
-                (name.as_str(), shown)
-            })
-            .collect();
+        let headers = headers_for_debug(&self.headers);
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{CANARY, FakeRouter, Reply, completion, hf, hf_at};
+use common::{CANARY, FakeRouter, Reply, completion, hf, hf_at, stream_body};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -13,14 +13,6 @@ async fn chat(router: &FakeRouter, extra: &[&str]) -> common::Run {
     let mut args = vec!["chat", "--json"];
     args.extend_from_slice(extra);
     hf_at(router, &args, &[("HF_TOKEN", TOKEN)]).await
-}
-
-fn stream_body(events: &[&str]) -> Vec<u8> {
-    events
-        .iter()
-        .map(|e| format!("data: {e}\n\n"))
-        .collect::<String>()
-        .into_bytes()
 }
 
 #[tokio::test(flavor = "multi_thread")]

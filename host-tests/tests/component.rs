@@ -7,33 +7,15 @@ mod common;
 
 use common::{FakeRouter, Reply, completion, fixture, host};
 use hf_provider::{
-    ChatRequest, Content, ContentPart, DiscoveryMode, FailoverReason, ImageUrl, Message, Method,
-    Origin, ProviderError, Role, StreamEvent, Task, Tool, settings,
+    ChatRequest, Content, ContentPart, DiscoveryMode, FailoverReason, ImageUrl, Method, Origin,
+    ProviderError, Role, StreamEvent, Task, Tool, chat_request, settings, text_message,
 };
 use serde_json::json;
 
 fn request(model: &str, text: &str) -> ChatRequest {
-    ChatRequest {
-        model: model.into(),
-        messages: vec![Message {
-            role: Role::User,
-            content: Some(Content::Text(text.into())),
-            name: None,
-            tool_calls: vec![],
-            tool_call_id: None,
-        }],
-        max_tokens: None,
-        temperature: Some(0.2),
-        top_p: None,
-        stop: vec![],
-        seed: None,
-        frequency_penalty: None,
-        presence_penalty: None,
-        tools: vec![],
-        tool_choice: None,
-        response_format: None,
-        reasoning_effort: None,
-    }
+    let mut request = chat_request(model, vec![text_message(Role::User, text)]);
+    request.temperature = Some(0.2);
+    request
 }
 
 #[tokio::test(flavor = "multi_thread")]

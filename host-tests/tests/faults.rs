@@ -13,7 +13,7 @@
 mod common;
 
 use common::faults::{self, Endless, FaultServer};
-use common::{CANARY, FakeRouter, Reply, Run, completion, leaks_token_piece};
+use common::{CANARY, FakeRouter, Reply, Run, completion, leaks_token_piece, stream_body};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -309,14 +309,6 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-fn stream_body(events: &[&str]) -> Vec<u8> {
-    events
-        .iter()
-        .map(|e| format!("data: {e}\n\n"))
-        .collect::<String>()
-        .into_bytes()
 }
 
 // ---------------------------------------------------------------------------

@@ -8,7 +8,8 @@ mod common;
 
 use common::{FakeRouter, Reply, host};
 use hf_provider::{
-    ChatRequest, Content, FinishReason, Message, Origin, Role, StreamEvent, Usage, settings,
+    ChatRequest, FinishReason, Origin, Role, StreamEvent, Usage, chat_request, settings,
+    text_message,
 };
 use serde_json::json;
 
@@ -101,27 +102,8 @@ fn wire_model(index: usize) -> String {
 }
 
 fn request(index: usize) -> ChatRequest {
-    ChatRequest {
-        model: format!("huggingface/{}", wire_model(index)),
-        messages: vec![Message {
-            role: Role::User,
-            content: Some(Content::Text("Explain streaming.".into())),
-            name: None,
-            tool_calls: vec![],
-            tool_call_id: None,
-        }],
-        max_tokens: None,
-        temperature: Some(0.2),
-        top_p: None,
-        stop: vec![],
-        seed: None,
-        frequency_penalty: None,
-        presence_penalty: None,
-        tools: vec![],
-        tool_choice: None,
-        response_format: None,
-        reasoning_effort: None,
-    }
+    let model = format!("huggingface/{}", wire_model(index));
+    chat_request(&model, vec![text_message(Role::User, "Explain streaming.")])
 }
 
 /// What one stream delivered.

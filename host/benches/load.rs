@@ -30,8 +30,8 @@
 
 use bytes::Bytes;
 use hf_provider::{
-    ChatRequest, Content, FinishReason, Host, HostOptions, Message, Origin, Role, Session,
-    StreamEvent,
+    ChatRequest, FinishReason, Host, HostOptions, Origin, Role, Session, StreamEvent, chat_request,
+    text_message,
 };
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Frame, Incoming};
@@ -613,27 +613,8 @@ impl Tally {
 }
 
 fn component_request(index: usize) -> ChatRequest {
-    ChatRequest {
-        model: format!("huggingface/{}", wire_model(index)),
-        messages: vec![Message {
-            role: Role::User,
-            content: Some(Content::Text(PROMPT.into())),
-            name: None,
-            tool_calls: vec![],
-            tool_call_id: None,
-        }],
-        max_tokens: None,
-        temperature: Some(0.2),
-        top_p: None,
-        stop: vec![],
-        seed: None,
-        frequency_penalty: None,
-        presence_penalty: None,
-        tools: vec![],
-        tool_choice: None,
-        response_format: None,
-        reasoning_effort: None,
-    }
+    let model = format!("huggingface/{}", wire_model(index));
+    chat_request(&model, vec![text_message(Role::User, PROMPT)])
 }
 
 /// One chat in its own instance; the instance is returned to be dropped later.

@@ -18,9 +18,8 @@
 //!   with a warning.
 
 use crate::{
-    Attempt, ChatRequest, ChatResponse, Content, DiscoveryMode, Host, Message, ModelInfo, ModelRef,
-    Origin, Policy, ProviderConfig, ProviderError, Role, Route, RouteInfo, Session, Settings,
-    StreamEvent,
+    Attempt, ChatRequest, ChatResponse, DiscoveryMode, Host, ModelInfo, ModelRef, Origin, Policy,
+    ProviderConfig, ProviderError, Role, Route, RouteInfo, Session, Settings, StreamEvent,
 };
 use clap::{Parser, Subcommand};
 use console::Style;
@@ -320,24 +319,11 @@ impl CommandRun<'_, '_, '_> {
             } => {
                 let mut messages = Vec::new();
                 if let Some(system) = system {
-                    messages.push(text_message(Role::System, system));
+                    messages.push(crate::text_message(Role::System, system));
                 }
-                messages.push(text_message(Role::User, prompt));
-                let request = ChatRequest {
-                    model: String::new(),
-                    messages,
-                    max_tokens: *max_tokens,
-                    temperature: None,
-                    top_p: None,
-                    stop: Vec::new(),
-                    seed: None,
-                    frequency_penalty: None,
-                    presence_penalty: None,
-                    tools: Vec::new(),
-                    tool_choice: None,
-                    response_format: None,
-                    reasoning_effort: None,
-                };
+                messages.push(crate::text_message(Role::User, prompt));
+                let mut request = crate::chat_request("", messages);
+                request.max_tokens = *max_tokens;
                 self.chat(host, model.as_deref(), request, !*no_stream)
                     .await
             }
@@ -795,16 +781,6 @@ impl CommandRun<'_, '_, '_> {
 
 fn seconds_to_ms(secs: f64) -> u32 {
     (secs * 1000.0).round().clamp(1.0, f64::from(u32::MAX)) as u32
-}
-
-fn text_message(role: Role, text: &str) -> Message {
-    Message {
-        role,
-        content: Some(Content::Text(text.to_owned())),
-        name: None,
-        tool_calls: Vec::new(),
-        tool_call_id: None,
-    }
 }
 
 fn status_suffix(error: &ProviderError) -> String {

@@ -200,18 +200,7 @@ pub struct HttpRequest {
 
 impl std::fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let shown = if name.eq_ignore_ascii_case("authorization") {
-                    "[redacted]"
-                } else {
-                    value.as_str()
-                };
-                (name.as_str(), shown)
-            })
-            .collect();
+        let headers = huggingface_provider::http::headers_for_debug(&self.headers);
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)
@@ -886,6 +875,36 @@ impl Session {
             }),
             attempts: outcome.attempts,
         })
+    }
+}
+
+/// A chat request to `model` with these messages and every option unset.
+pub fn chat_request(model: &str, messages: Vec<Message>) -> ChatRequest {
+    ChatRequest {
+        model: model.to_owned(),
+        messages,
+        max_tokens: None,
+        temperature: None,
+        top_p: None,
+        stop: Vec::new(),
+        seed: None,
+        frequency_penalty: None,
+        presence_penalty: None,
+        tools: Vec::new(),
+        tool_choice: None,
+        response_format: None,
+        reasoning_effort: None,
+    }
+}
+
+/// A message with text content.
+pub fn text_message(role: Role, text: &str) -> Message {
+    Message {
+        role,
+        content: Some(Content::Text(text.to_owned())),
+        name: None,
+        tool_calls: Vec::new(),
+        tool_call_id: None,
     }
 }
 

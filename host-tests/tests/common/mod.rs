@@ -343,3 +343,12 @@ pub fn completion(content: &str) -> serde_json::Value {
         "usage": {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12}
     })
 }
+
+/// An SSE body of `data:` events, one per JSON text.
+pub fn stream_body(events: &[&str]) -> Vec<u8> {
+    events
+        .iter()
+        .map(|e| format!("data: {e}\n\n"))
+        .collect::<String>()
+        .into_bytes()
+}
