@@ -204,13 +204,7 @@ pub async fn run(
 /// A failure of the host (not of the provider) as the error the command reports:
 /// `timeout` when the instance was stopped past its deadline, else `transport`.
 fn host_failure(error: &wasmtime::Error) -> ProviderError {
-    let details = |message: String| crate::ErrorDetails {
-        message,
-        status: None,
-        request_id: None,
-        provider: None,
-        retry_after_secs: None,
-    };
+    let details = crate::ErrorDetails::message;
     match error.downcast_ref::<crate::DeadlineExceeded>() {
         Some(exceeded) => ProviderError::Timeout(details(exceeded.to_string())),
         None => ProviderError::Transport(details(format!(
@@ -337,13 +331,7 @@ impl CommandRun<'_, '_, '_> {
                 Ok(text) => Some(text),
                 Err(message) => {
                     return Ok(Err(Failure::from(ProviderError::Config(
-                        crate::ErrorDetails {
-                            message,
-                            status: None,
-                            request_id: None,
-                            provider: None,
-                            retry_after_secs: None,
-                        },
+                        crate::ErrorDetails::message(message),
                     ))));
                 }
             },

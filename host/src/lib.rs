@@ -276,6 +276,19 @@ macro_rules! accessors {
 
 huggingface_provider::with_error_cases!(accessors);
 
+impl ErrorDetails {
+    /// Details carrying only a message.
+    pub fn message(message: String) -> Self {
+        Self {
+            message,
+            status: None,
+            request_id: None,
+            provider: None,
+            retry_after_secs: None,
+        }
+    }
+}
+
 /// A provider call's result: the outer `Result` is the host failing (a trap), the
 /// inner one the provider's typed error.
 pub type Outcome<T> = Result<std::result::Result<T, ProviderError>>;
