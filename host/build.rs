@@ -1,5 +1,14 @@
-//! Builds the provider component for `wasm32-wasip2` so that `cargo run -p
-//! hf-provider` is the one command a newcomer needs.
+//! Builds the provider component so that `cargo run -p hf-provider` is the one
+//! command a newcomer needs.
+//!
+//! The guest is compiled for `wasm32-unknown-unknown` with the crate's
+//! `component` feature, then turned into a component here with `wit-component`
+//! (the library behind `wasm-tools component new`, and the step rustc's own
+//! `wasm32-wasip2` linker performs). `wasm32-wasip2` would link Rust's standard
+//! library against wasi-libc, which imports ten `wasi:cli` interfaces and
+//! `wasi:random`; on `wasm32-unknown-unknown` there is no OS layer, so the
+//! component imports only what its bindings call: `wasi:io`, `wasi:clocks` and
+//! `wasi:http`. The component is written to `target/component/` for other hosts.
 //!
 //! The guest is built into its own target directory (`target/guest`), so the
 //! nested cargo never waits on the outer build's lock, and with the outer
@@ -10,6 +19,9 @@
 use std::env;
 use std::path::PathBuf;
 use std::process::Command;
+
+/// The guest's target: no OS layer, so no imports beyond the bindings' own.
+const GUEST_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Variables cargo sets for this build script that must not reach the nested build.
 fn leaks_into_nested_build(key: &str) -> bool {
@@ -54,7 +66,7 @@ fn main() {
     // must already be there, and the build below says so if it is not.
     let _ = Command::new("rustup")
         .current_dir(&root)
-        .args(["target", "add", "wasm32-wasip2"])
+        .args(["target", "add", GUEST_TARGET])
         .status();
 
     let mut build = Command::new(&cargo);
@@ -65,8 +77,10 @@ fn main() {
             "--quiet",
             "-p",
             "huggingface-provider",
+            "--features",
+            "component",
             "--target",
-            "wasm32-wasip2",
+            GUEST_TARGET,
             "--release",
             "--target-dir",
         ])
@@ -81,15 +95,20 @@ fn main() {
         .expect("could not run cargo to build the component");
     assert!(
         status.success(),
-        "building the component for wasm32-wasip2 failed ({status})"
+        "building the component's core module for {GUEST_TARGET} failed ({status})"
     );
 
-    let component = target_dir.join("wasm32-wasip2/release/huggingface_provider.wasm");
-    assert!(
-        component.exists(),
-        "the component was not produced at {}",
-        component.display()
-    );
+    let module_path = target_dir.join(format!("{GUEST_TARGET}/release/huggingface_provider.wasm"));
+    let module = std::fs::read(&module_path)
+        .unwrap_or_else(|e| panic!("read the core module {}: {e}", module_path.display()));
+    let bytes = wit_component::ComponentEncoder::default()
+        .module(&module)
+        .and_then(|encoder| encoder.validate(true).encode())
+        .unwrap_or_else(|e| panic!("componentising {}: {e:#}", module_path.display()));
+    let component_dir = root.join("target").join("component");
+    std::fs::create_dir_all(&component_dir).expect("create target/component");
+    let component = component_dir.join("huggingface_provider.wasm");
+    std::fs::write(&component, &bytes).expect("write the component");
     println!(
         "cargo:rustc-env=HF_PROVIDER_COMPONENT={}",
         component.display()
@@ -97,7 +116,6 @@ fn main() {
     // Cargo decides whether the host library is fresh before this script runs,
     // so a rebuilt component at the same path would be embedded one build late.
     // A digest of its bytes in the script's output makes every change visible.
-    let bytes = std::fs::read(&component).expect("read the component");
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     std::hash::Hash::hash(&bytes, &mut hasher);
     println!(

@@ -9,7 +9,7 @@ use crate::catalog::{self, Modality, ModelInfo, Pricing, RouteInfo};
 use crate::error::{ErrorDetails, ProviderError};
 use crate::http::{HttpRequest, Method, Settings};
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 /// Largest discovery body read; past it the read stops with `response-too-large`.
 pub const MAX_DISCOVERY_BYTES: usize = 4 * 1024 * 1024;
@@ -219,7 +219,9 @@ impl<'de> serde::de::Visitor<'de> for ProjectedListVisitor {
         self,
         mut seq: A,
     ) -> Result<ProjectedList, A::Error> {
-        let mut seen = HashSet::new();
+        // Ordered, not hashed: the component has no source of randomness to
+        // seed a hasher, and a router must not be able to choose colliding ids.
+        let mut seen = BTreeSet::new();
         let mut models = Vec::new();
         while let Some(entry) = seq.next_element::<&'de serde_json::value::RawValue>()? {
             if models.len() >= MAX_DISCOVERED_MODELS {

@@ -3,8 +3,10 @@
 //! The crate is a sans-IO core plus thin adapters:
 //! - the core modules below know the router's API and never perform I/O: they
 //!   build [`http::HttpRequest`]s and consume response bytes;
-//! - `component` (on `wasm32-wasip2`) exports the WIT `provider` world and does
-//!   I/O with `wasi:http/outgoing-handler`.
+//! - `component` (on wasm32 with the `component` feature) exports the WIT
+//!   `provider` world and does I/O with `wasi:http/outgoing-handler`. It is
+//!   built for `wasm32-unknown-unknown` and componentised by the host's build
+//!   script, so it imports only `wasi:io`, `wasi:clocks` and `wasi:http`.
 //!
 //! Design decisions: one error enum ([`error::ProviderError`]) whose cases are
 //! the WIT error cases; no panics on any input (a panic traps the whole
@@ -26,5 +28,5 @@ pub mod redact;
 pub mod sse;
 pub mod stream;
 
-#[cfg(target_os = "wasi")]
+#[cfg(all(target_arch = "wasm32", feature = "component"))]
 mod component;

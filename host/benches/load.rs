@@ -647,14 +647,14 @@ async fn drive_component(
         .open_stream(&settings, &component_request(index))
         .await
         .map_err(|trap| format!("open trapped: {trap:#}"))?
-        .map_err(|error| format!("open: {}: {}", error.kind(), error.details().message))?;
+        .map_err(|error| format!("open: {}: {}", error.kind.name(), error.details.message))?;
     let mut tally = Tally::default();
     loop {
         let batch = session
             .next_events(&stream)
             .await
             .map_err(|trap| format!("next trapped: {trap:#}"))?
-            .map_err(|error| format!("next: {}: {}", error.kind(), error.details().message))?;
+            .map_err(|error| format!("next: {}: {}", error.kind.name(), error.details.message))?;
         let Some(batch) = batch else { break };
         if batch.is_empty() {
             return Err("an empty batch".into());

@@ -18,8 +18,9 @@
 //!   with a warning.
 
 use crate::{
-    Attempt, ChatRequest, ChatResponse, DiscoveryMode, Host, ModelInfo, ModelRef, Origin, Policy,
-    ProviderConfig, ProviderError, Role, Route, RouteInfo, Session, Settings, StreamEvent,
+    Attempt, ChatRequest, ChatResponse, DiscoveryMode, ErrorKind, Host, ModelInfo, ModelRef,
+    Origin, Policy, ProviderConfig, ProviderError, Role, Route, RouteInfo, Session, Settings,
+    StreamEvent,
 };
 use clap::{Parser, Subcommand};
 use console::Style;
@@ -204,17 +205,19 @@ pub async fn run(
 /// A failure of the host (not of the provider) as the error the command reports:
 /// `timeout` when the instance was stopped past its deadline, else `transport`.
 fn host_failure(error: &wasmtime::Error) -> ProviderError {
-    let details = crate::ErrorDetails::message;
     match error.downcast_ref::<crate::DeadlineExceeded>() {
-        Some(exceeded) => ProviderError::Timeout(details(exceeded.to_string())),
-        None => ProviderError::Transport(details(format!(
-            "the provider component failed: {}",
-            error
-                .chain()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(": ")
-        ))),
+        Some(exceeded) => ProviderError::new(ErrorKind::Timeout, exceeded.to_string()),
+        None => ProviderError::new(
+            ErrorKind::Transport,
+            format!(
+                "the provider component failed: {}",
+                error
+                    .chain()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(": ")
+            ),
+        ),
     }
 }
 
@@ -330,8 +333,9 @@ impl CommandRun<'_, '_, '_> {
             Some(path) => match read_config_file(path) {
                 Ok(text) => Some(text),
                 Err(message) => {
-                    return Ok(Err(Failure::from(ProviderError::Config(
-                        crate::ErrorDetails::message(message),
+                    return Ok(Err(Failure::from(ProviderError::new(
+                        ErrorKind::Config,
+                        message,
                     ))));
                 }
             },
@@ -424,8 +428,8 @@ impl CommandRun<'_, '_, '_> {
                 self.io.err,
                 "{} discovery failed ({}): {}; using the built-in catalog",
                 p.yellow.apply_to("warning:"),
-                warning.kind(),
-                warning.details().message
+                warning.kind.name(),
+                warning.details.message
             );
         }
         let models = session.merge(&discovery.models, &config).await?;
@@ -619,7 +623,7 @@ impl CommandRun<'_, '_, '_> {
                     "{} {} failed: {}{}",
                     self.err_palette.yellow.apply_to("↳"),
                     attempt.model,
-                    error.kind(),
+                    error.kind.name(),
                     status_suffix(error)
                 );
             }
@@ -733,7 +737,7 @@ impl CommandRun<'_, '_, '_> {
 
     fn report(&mut self, failure: &Failure) {
         let error = &failure.error;
-        let details = error.details();
+        let details = &error.details;
         if self.cli.json {
             let value = json!({
                 "error": error_json(error),
@@ -747,8 +751,11 @@ impl CommandRun<'_, '_, '_> {
         let _ = writeln!(
             self.io.err,
             "{} {}",
-            p.red
-                .apply_to(format!("error[{}]{}:", error.kind(), status_suffix(error))),
+            p.red.apply_to(format!(
+                "error[{}]{}:",
+                error.kind.name(),
+                status_suffix(error)
+            )),
             details.message
         );
         let mut extra = Vec::new();
@@ -773,7 +780,7 @@ fn seconds_to_ms(secs: f64) -> u32 {
 
 fn status_suffix(error: &ProviderError) -> String {
     error
-        .details()
+        .details
         .status
         .map(|s| format!(" (HTTP {s})"))
         .unwrap_or_default()
@@ -898,9 +905,9 @@ fn model_row(model: &ModelInfo) -> [String; 6] {
 }
 
 fn error_json(error: &ProviderError) -> Value {
-    let details = error.details();
+    let details = &error.details;
     json!({
-        "kind": error.kind(),
+        "kind": error.kind.name(),
         "status": details.status,
         "message": details.message,
         "requestId": details.request_id,
@@ -917,7 +924,7 @@ fn attempts_json(attempts: &[Attempt]) -> Vec<Value> {
             Some(error) => json!({
                 "model": attempt.model,
                 "outcome": "error",
-                "error": {"kind": error.kind(), "status": error.details().status},
+                "error": {"kind": error.kind.name(), "status": error.details.status},
             }),
         })
         .collect()

@@ -64,8 +64,9 @@ pub use wit::chat::{
 };
 pub use wit::failover::{Attempt, Cooldown};
 pub use wit::types::{
-    Config as ProviderConfig, ConfiguredModel, Cost, DefaultedFields, ErrorDetails, FailoverReason,
-    Modality, ModelInfo, ModelRef, Policy, Pricing, ProviderError, Route, RouteInfo,
+    Config as ProviderConfig, ConfiguredModel, Cost, DefaultedFields, ErrorDetails, ErrorKind,
+    FailoverReason, Modality, ModelInfo, ModelRef, Policy, Pricing, ProviderError, Route,
+    RouteInfo,
 };
 
 /// The component built by `build.rs` for `wasm32-wasip2` (release profile).
@@ -253,28 +254,31 @@ impl Default for HostOptions {
     }
 }
 
-/// Accessors for the WIT error, generated from the core's list of cases.
-macro_rules! accessors {
+/// The WIT names of the error kinds, generated from the core's list of cases.
+macro_rules! kind_names {
     ($($case:ident => $kind:literal,)*) => {
-        impl ProviderError {
-            /// The details every case carries.
-            pub fn details(&self) -> &ErrorDetails {
-                match self {
-                    $(Self::$case(details))|* => details,
-                }
-            }
-
+        impl ErrorKind {
             /// The WIT case name (`rate-limited`, …), as the command line prints it.
-            pub fn kind(&self) -> &'static str {
+            pub fn name(self) -> &'static str {
                 match self {
-                    $(Self::$case(_) => $kind,)*
+                    $(Self::$case => $kind,)*
                 }
             }
         }
     };
 }
 
-huggingface_provider::with_error_cases!(accessors);
+huggingface_provider::with_error_cases!(kind_names);
+
+impl ProviderError {
+    /// A provider error of `kind` carrying only a message.
+    pub fn new(kind: ErrorKind, message: String) -> Self {
+        Self {
+            kind,
+            details: ErrorDetails::message(message),
+        }
+    }
+}
 
 impl ErrorDetails {
     /// Details carrying only a message.

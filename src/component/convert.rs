@@ -57,20 +57,22 @@ mirror!(chat::ToolCall, wit::chat::ToolCall, { id, name, arguments });
 mirror!(chat::Usage, wit::chat::Usage, { prompt_tokens, completion_tokens, total_tokens });
 mirror!(Cooldown, wit::failover::Cooldown, { model, failures, until_ms });
 
-/// The error cases have the same names on both sides.
+/// The core's error cases are the WIT `error-kind` cases, by name.
 macro_rules! error_conversions {
     ($($case:ident => $kind:literal,)*) => {
         impl From<ProviderError> for t::ProviderError {
             fn from(error: ProviderError) -> Self {
-                match error {
-                    $(ProviderError::$case(d) => t::ProviderError::$case(d.into()),)*
-                }
+                let (kind, details) = match error {
+                    $(ProviderError::$case(d) => (t::ErrorKind::$case, d),)*
+                };
+                t::ProviderError { kind, details: details.into() }
             }
         }
         impl From<t::ProviderError> for ProviderError {
             fn from(error: t::ProviderError) -> Self {
-                match error {
-                    $(t::ProviderError::$case(d) => ProviderError::$case(d.into()),)*
+                let details = error.details.into();
+                match error.kind {
+                    $(t::ErrorKind::$case => ProviderError::$case(details),)*
                 }
             }
         }

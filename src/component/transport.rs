@@ -15,7 +15,7 @@
 
 use crate::error::{ErrorDetails, ProviderError};
 use crate::http::{HttpRequest, Method, ResponseHead};
-use wasip2::clocks::monotonic_clock;
+use wasip2::clocks::{monotonic_clock, wall_clock};
 use wasip2::http::outgoing_handler;
 use wasip2::http::types::{
     ErrorCode, Fields, IncomingBody, IncomingResponse, Method as WasiMethod, OutgoingBody,
@@ -397,10 +397,11 @@ pub fn send(
     })
 }
 
-/// Milliseconds since the Unix epoch, from the host's wall clock.
+/// Milliseconds since the Unix epoch, from the host's `wasi:clocks/wall-clock`
+/// (the component has no operating system under `std::time`).
 pub fn now_unix_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis().min(u128::from(u64::MAX)) as u64)
-        .unwrap_or(0)
+    let now = wall_clock::now();
+    now.seconds
+        .saturating_mul(1000)
+        .saturating_add(u64::from(now.nanoseconds / 1_000_000))
 }
