@@ -565,7 +565,7 @@ pub fn parse_response(
         }
         None => malformed(why),
     };
-    let wire: WireResponse = serde_json::from_slice(body)
+    let wire: WireResponse = crate::error::json_from_bytes(body)
         .map_err(|e| not_a_completion(format!("the chat completion body is not valid: {e}")))?;
     let choice = wire
         .choices
