@@ -129,16 +129,42 @@ def unescape(text):
     return text
 
 
+V0_CRATE = re.compile(r"C(?:s[0-9A-Za-z]*_)?(\d+)")
+V0_IDENT = re.compile(r"(?<![0-9])(\d+)_?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def v0_identifiers(symbol):
+    """The identifiers of a v0-mangled (`_R`) symbol, roughly: the standard
+    library is built with v0 mangling. Enough to name the crate and the path."""
+    names, pos = [], 2
+    while True:
+        match = V0_IDENT.search(symbol, pos)
+        if not match:
+            return names
+        length, start = int(match.group(1)), match.start(2)
+        names.append(symbol[start : start + length])
+        pos = start + max(length, 1)
+
+
 def readable(symbol):
+    if symbol.startswith("_R"):
+        return "::".join(v0_identifiers(symbol))
     return "::".join(unescape(s) for s in demangle_segments(symbol))
 
 
 def crate_of(symbol):
     """The crate a function belongs to: the first path segment, or, for an
     `<T as Trait>` impl, the crate of T (where the code was instantiated)."""
+    if symbol.startswith("_R"):
+        match = V0_CRATE.search(symbol)
+        if match:
+            start = match.end()
+            return symbol[start : start + int(match.group(1))]
     if not symbol.startswith("_ZN"):
-        if symbol.startswith(("__", "dl", "mem", "str", "abort", "_start")) or "." in symbol:
-            return "(libc, compiler-rt)"
+        if ":" in symbol and "#" in symbol:
+            return "(WIT exports: bindings with the core inlined)"
+        if symbol.startswith("cabi_"):
+            return "(WIT exports: post-return and realloc)"
         return "(unmangled: " + symbol.split("(")[0][:40] + ")"
     first = unescape(demangle_segments(symbol)[0]).lstrip("_<&*").lstrip()
     first = first.removeprefix("mut ").removeprefix("dyn ").lstrip("<&*( ")

@@ -3,8 +3,10 @@
 //! Design decisions:
 //! - Every case carries the same [`ErrorDetails`] (status, message, request id,
 //!   provider, retry-after), so a host can branch on the case and still show
-//!   everything the router told us. The case names are the WIT error cases and
-//!   the `kind` strings of the command-line contract.
+//!   everything the router told us. The case names are the WIT `error-kind`
+//!   cases (the WIT error is a record of that kind and these details, which a
+//!   host branches on with one field) and the `kind` strings of the
+//!   command-line contract.
 //! - Errors never carry the token: [`ProviderError::redact`] scrubs every piece
 //!   of it from the message, request id and provider at the boundary, even when a
 //!   misbehaving server echoes it back in a body or a header.

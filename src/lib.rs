@@ -9,7 +9,7 @@
 //!   script, so it imports only `wasi:io`, `wasi:clocks` and `wasi:http`.
 //!
 //! Design decisions: one error enum ([`error::ProviderError`]) whose cases are
-//! the WIT error cases; no panics on any input (a panic traps the whole
+//! the WIT error kinds; no panics on any input (a panic traps the whole
 //! component instance in its host); the token only ever goes into the
 //! `Authorization` header and is scrubbed from every error message.
 
