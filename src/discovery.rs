@@ -9,6 +9,7 @@ use crate::catalog::{self, Modality, ModelInfo, Pricing, RouteInfo};
 use crate::error::{ErrorDetails, ProviderError};
 use crate::http::{HttpRequest, Method, Settings};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// Largest discovery body read; past it the read stops with `response-too-large`.
@@ -105,35 +106,46 @@ pub const MAX_DISCOVERED_MODELS: usize = 10_000;
 pub const MAX_ROUTES_PER_MODEL: usize = 64;
 
 #[derive(Deserialize)]
-struct ListBody<'a> {
-    /// Borrowed, so the entries are split without building a JSON tree.
-    #[serde(borrow)]
-    data: Option<&'a serde_json::value::RawValue>,
+struct ListBody {
+    /// Projected as it is read (one pass over the body, no JSON tree).
+    #[serde(default)]
+    data: Option<ProjectedList>,
 }
 
+// Strings are borrowed from the body where they have no escapes: a projection
+// copies only what it keeps, once.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct WireModel {
-    id: Option<String>,
-    owned_by: Option<String>,
-    name: Option<String>,
-    title: Option<String>,
-    display_name: Option<String>,
-    architecture: Option<WireArchitecture>,
+struct WireModel<'a> {
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    owned_by: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    title: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    display_name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    architecture: Option<WireArchitecture<'a>>,
     providers: Option<Routes>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct WireArchitecture {
-    input_modalities: Option<Vec<String>>,
+struct WireArchitecture<'a> {
+    #[serde(borrow)]
+    input_modalities: Option<Vec<Cow<'a, str>>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct WireRoute {
-    provider: Option<String>,
-    status: Option<String>,
+struct WireRoute<'a> {
+    #[serde(borrow)]
+    provider: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    status: Option<Cow<'a, str>>,
     context_length: Option<f64>,
     pricing: Option<WirePricing>,
     supports_tools: Option<bool>,
@@ -197,12 +209,13 @@ impl<'de> serde::de::Visitor<'de> for RoutesVisitor {
 
 /// A `data` array projected entry by entry: each entry is borrowed from the body
 /// and parsed on its own, so an odd entry is skipped without failing the list,
-/// and entries past [`MAX_DISCOVERED_MODELS`] cost no memory.
-struct ProjectedList(Vec<ModelInfo>);
+/// and entries past [`MAX_DISCOVERED_MODELS`] cost no memory. `None` when `data`
+/// is not an array (read and skipped).
+struct ProjectedList(Option<Vec<ModelInfo>>);
 
 impl<'de> Deserialize<'de> for ProjectedList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_seq(ProjectedListVisitor)
+        deserializer.deserialize_any(ProjectedListVisitor)
     }
 }
 
@@ -248,7 +261,35 @@ impl<'de> serde::de::Visitor<'de> for ProjectedListVisitor {
             models.push(project_entry(&id, wire));
             seen.insert(id);
         }
-        Ok(ProjectedList(models))
+        Ok(ProjectedList(Some(models)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ProjectedList, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(ProjectedList(None))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<ProjectedList, E> {
+        Ok(ProjectedList(None))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<ProjectedList, E> {
+        Ok(ProjectedList(None))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<ProjectedList, E> {
+        Ok(ProjectedList(None))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<ProjectedList, E> {
+        Ok(ProjectedList(None))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<ProjectedList, E> {
+        Ok(ProjectedList(None))
     }
 }
 
@@ -275,8 +316,7 @@ pub fn project_models(body: &[u8]) -> Result<Vec<ModelInfo>, ProviderError> {
     let list: ListBody = serde_json::from_str(text)
         .map_err(|e| malformed(format!("the /models body is not a JSON object: {e}")))?;
     list.data
-        .and_then(|data| serde_json::from_str::<ProjectedList>(data.get()).ok())
-        .map(|list| list.0)
+        .and_then(|list| list.0)
         .ok_or_else(|| malformed("the /models body has no \"data\" array"))
 }
 

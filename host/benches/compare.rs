@@ -7,7 +7,8 @@
 //! with the rounds' range: these machines are shared and noisy, so absolute
 //! times are context only, and nothing here is asserted.
 //!
-//! - Projection of realistic `/models` bodies of 100 KB, 1 MiB and 4 MB: the
+//! - Projection of realistic `/models` bodies of 100 KB, 1 MiB and 4 MB (and 4 MB
+//!   of one repeated id, to separate parsing from passing the result): the
 //!   component through the WIT boundary (`list<u8>` in, `list<model-info>`
 //!   lifted into the host's Rust types), the native core, and Node, each from
 //!   the body's bytes.
@@ -45,11 +46,14 @@ fn rounds() -> usize {
         .filter(|&r| r > 0)
         .unwrap_or(5)
 }
-/// The projection's body sizes.
-const BODY_SIZES: [(&str, usize); 3] = [
-    ("100 KB", 100_000),
-    ("1 MiB", 1024 * 1024),
-    ("4 MB", 4_000_000),
+/// The projection's bodies: label, size, and whether the ids are distinct. The
+/// last repeats one id, so the same parse keeps one model: the difference is
+/// what passing the result through the boundary costs.
+const BODIES: [(&str, usize, bool); 4] = [
+    ("100 KB", 100_000, true),
+    ("1 MiB", 1024 * 1024, true),
+    ("4 MB", 4_000_000, true),
+    ("4 MB, one id repeated", 4_000_000, false),
 ];
 /// The streamed body's size.
 const STREAM_BYTES: usize = 8 * 1024 * 1024;
@@ -100,7 +104,7 @@ macro_rules! median_async {
 /// A `/models` body of about `bytes` bytes, shaped like the router's: every
 /// model with a few routes carrying full metadata, some in `error`, some ids
 /// from the built-in catalog, some with images, a few unknown fields.
-fn models_body(bytes: usize) -> Vec<u8> {
+fn models_body(bytes: usize, distinct_ids: bool) -> Vec<u8> {
     let providers = [
         "together",
         "novita",
@@ -116,6 +120,7 @@ fn models_body(bytes: usize) -> Vec<u8> {
             body.push(',');
         }
         let id = match i % 50 {
+            _ if !distinct_ids => "org-1/Model-Instruct".to_owned(),
             0 => "deepseek-ai/DeepSeek-R1".to_owned(),
             1 => "Qwen/Qwen3-8B".to_owned(),
             _ => format!("org-{}/Model-{i}-Instruct", i % 97),
@@ -287,11 +292,11 @@ fn main() -> anyhow::Result<()> {
     let budget = Duration::from_millis(600);
 
     // Projection bodies, written for Node to read the same bytes.
-    let bodies: Vec<(&str, Vec<u8>, PathBuf)> = BODY_SIZES
+    let bodies: Vec<(&str, Vec<u8>, PathBuf)> = BODIES
         .iter()
-        .map(|&(label, size)| {
-            let body = models_body(size);
-            let path = work.join(format!("models-{size}.json"));
+        .map(|&(label, size, distinct)| {
+            let body = models_body(size, distinct);
+            let path = work.join(format!("models-{size}-{distinct}.json"));
             std::fs::write(&path, &body).expect("write a body");
             (label, body, path)
         })
