@@ -264,7 +264,10 @@ impl<'de> serde::de::Visitor<'de> for ProjectedListVisitor {
         Ok(ProjectedList(Some(models)))
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ProjectedList, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<ProjectedList, A::Error> {
         while map
             .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
             .is_some()
