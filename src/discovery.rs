@@ -108,7 +108,6 @@ pub const MAX_ROUTES_PER_MODEL: usize = 64;
 #[derive(Deserialize)]
 struct ListBody {
     /// Projected as it is read (one pass over the body, no JSON tree).
-    #[serde(default)]
     data: Option<ProjectedList>,
 }
 

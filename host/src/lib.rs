@@ -69,7 +69,8 @@ pub use wit::types::{
     RouteInfo,
 };
 
-/// The component built by `build.rs` for `wasm32-wasip2` (release profile).
+/// The component built by `build.rs` (release profile; also written to
+/// `target/component/huggingface_provider.wasm`).
 pub const COMPONENT: &[u8] = include_bytes!(env!("HF_PROVIDER_COMPONENT"));
 
 /// A digest of [`COMPONENT`], which changes whenever the component does.
