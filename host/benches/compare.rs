@@ -14,7 +14,7 @@
 //!   the body's bytes.
 //! - Streaming: an SSE body served by a local hyper server on 127.0.0.1, read
 //!   through the component's `chat-stream`, against the core decoder fed the
-//!   same bytes from memory in 16 KiB reads.
+//!   same bytes from memory in 16 KiB reads, scrubbing for the same token.
 //! - The cost of one call through the boundary (`model-refs.parse`), of an
 //!   instantiation from the pre-instantiated component, of compiling the
 //!   component without a cache, and of loading it from wasmtime's cache.
@@ -28,6 +28,7 @@ use http_body_util::{BodyExt, Full};
 use huggingface_provider::discovery::project_models;
 use huggingface_provider::http::ResponseHead;
 use huggingface_provider::model_ref::ModelRef;
+use huggingface_provider::redact::Redactor;
 use huggingface_provider::stream::ChatStreamDecoder;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -377,13 +378,15 @@ fn main() -> anyhow::Result<()> {
             }
         }));
         let in_memory = median(budget, || {
+            // Scrubbing for the token, as the component does for every stream.
             let mut decoder = ChatStreamDecoder::new(
                 &model,
                 ResponseHead {
                     status: 200,
                     headers: Vec::new(),
                 },
-            );
+            )
+            .redacting(Redactor::new(TOKEN));
             let mut events = 0;
             for read in sse.chunks(READ_BYTES) {
                 events += decoder.feed(read).expect("a valid stream").len();
@@ -469,7 +472,8 @@ fn main() -> anyhow::Result<()> {
     println!(
         "A {} byte SSE chat stream ({} content events) served by a local hyper server on 127.0.0.1, \
          read through the component's `chat-stream` (open, `next` until the end), against the core's \
-         `ChatStreamDecoder` fed the same bytes from memory in {} KiB reads.\n",
+         `ChatStreamDecoder` fed the same bytes from memory in {} KiB reads; both scrub the \
+         stream for the token.\n",
         sse.len(),
         sse.windows(6).filter(|w| w == b"data: ").count() - 2,
         READ_BYTES / 1024
