@@ -352,11 +352,79 @@ pub(crate) fn error_message(body: &[u8], fallback: &str) -> String {
 }
 
 /// The message of an error a 2xx body carries instead of a result (an object
-/// with `error` and no `choices`), if it carries one.
+/// with `error`, even `null`, and no `choices`), if it carries one.
 pub(crate) fn embedded_error(body: &[u8]) -> Option<String> {
-    let value: serde_json::Value = json_from_bytes(body).ok()?;
-    (value.get("error").is_some() && value.get("choices").is_none())
-        .then(|| error_message(body, "the router reported an error"))
+    let keys: TopLevelKeys = json_from_bytes(body).ok()?;
+    (keys.error && !keys.choices).then(|| error_message(body, "the router reported an error"))
+}
+
+/// Which of `error` and `choices` an object has, read without building a JSON
+/// tree: a `Value` would hash every key of a body of up to 8 MiB, and in the
+/// component, which has no randomness to seed a hasher, a router could choose
+/// keys that collide. Values are skipped; duplicate keys are allowed.
+#[derive(Default)]
+struct TopLevelKeys {
+    error: bool,
+    choices: bool,
+}
+
+impl<'de> Deserialize<'de> for TopLevelKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeysVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeysVisitor {
+            type Value = TopLevelKeys;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TopLevelKeys, A::Error> {
+                let mut keys = TopLevelKeys::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    match key {
+                        Key::Error => keys.error = true,
+                        Key::Choices => keys.choices = true,
+                        Key::Other => {}
+                    }
+                }
+                Ok(keys)
+            }
+        }
+        deserializer.deserialize_map(KeysVisitor)
+    }
+}
+
+/// A top-level key of interest, compared where it lies (no allocation).
+enum Key {
+    Error,
+    Choices,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = Key;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key, E> {
+                Ok(match key {
+                    "error" => Key::Error,
+                    "choices" => Key::Choices,
+                    _ => Key::Other,
+                })
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
 }
 
 /// Cuts `text` to at most `MAX_MESSAGE_BYTES` on a character boundary.
@@ -578,6 +646,24 @@ mod tests {
         let message = &error.details().message;
         assert!(message.contains("Make calls to Inference Providers"));
         assert!(message.contains(TOKEN_SETTINGS_URL));
+    }
+
+    #[test]
+    fn embedded_errors_are_found_from_the_top_level_keys_alone() {
+        let found = |body: &str| embedded_error(body.as_bytes());
+        assert_eq!(found(r#"{"error":"boom"}"#).as_deref(), Some("boom"));
+        // `error` counts even when null; `choices` rules it out even when null.
+        assert!(found(r#"{"error":null}"#).is_some());
+        assert!(found(r#"{"error":"x","choices":[]}"#).is_none());
+        assert!(found(r#"{"choices":null,"error":{"message":"x"}}"#).is_none());
+        // Duplicate keys, escaped keys and nested `error`s are read as JSON has them.
+        assert!(found(r#"{"error":"a","error":"b"}"#).is_some());
+        assert!(found(r#"{"\u0065rror":"escaped"}"#).is_some());
+        assert!(found(r#"{"data":{"error":"nested"}}"#).is_none());
+        // Not an object, or not JSON: no embedded error.
+        for body in [r#"["error"]"#, r#""error""#, "null", "{", "<html>", ""] {
+            assert!(found(body).is_none(), "{body}");
+        }
     }
 
     #[test]
