@@ -288,10 +288,22 @@ pub(crate) fn json_from_bytes<'a, T: Deserialize<'a>>(body: &'a [u8]) -> serde_j
     serde_json::from_str(text)
 }
 
+/// Longest error body read as JSON for its message; a longer one (an error event,
+/// or a 2xx body with an `error`, can be megabytes) is taken as text. Its JSON
+/// could hold maps that the untagged shapes below build as `Value`s, hashing a
+/// router's keys with the component's unseeded hasher; a message is at most
+/// 1500 bytes anyway.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
 /// Reads `{"error": "..."}`, `{"error": {"message", "code"}}` or `{"message": ...}`;
-/// anything else is taken as text.
+/// anything else, or a body over [`MAX_ERROR_BODY_BYTES`], is taken as text.
 pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
-    match json_from_bytes::<ErrorBody>(body) {
+    let parsed = if body.len() <= MAX_ERROR_BODY_BYTES {
+        json_from_bytes::<ErrorBody>(body)
+    } else {
+        Err(serde::de::Error::custom("too long to read as JSON"))
+    };
+    match parsed {
         Ok(ErrorBody {
             error: Some(ErrorField::Text(text)),
             ..
@@ -664,6 +676,24 @@ mod tests {
         for body in [r#"["error"]"#, r#""error""#, "null", "{", "<html>", ""] {
             assert!(found(body).is_none(), "{body}");
         }
+    }
+
+    #[test]
+    fn error_bodies_over_the_limit_are_read_as_text() {
+        let pad = "x".repeat(MAX_ERROR_BODY_BYTES);
+        let body = format!(r#"{{"error":{{"message":"hidden"}},"pad":"{pad}"}}"#);
+        let message = error_message(body.as_bytes(), "fallback");
+        assert!(
+            message.starts_with(r#"{"error":{"message":"hidden"}"#),
+            "{message}"
+        );
+        assert!(
+            message.len() <= MAX_MESSAGE_BYTES + "…".len(),
+            "{}",
+            message.len()
+        );
+        let small = r#"{"error":{"message":"read"}}"#;
+        assert_eq!(error_message(small.as_bytes(), "fallback"), "read");
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! - A response future that is not ready after a wake-up is waited on again;
 //!   only one whose response was already taken is an error.
 
-use crate::error::{ErrorDetails, ProviderError};
+use crate::error::{ErrorDetails, MAX_ERROR_BODY_BYTES, ProviderError};
 use crate::http::{HttpRequest, Method, ResponseHead};
 use wasip2::clocks::{monotonic_clock, wall_clock};
 use wasip2::http::outgoing_handler;
@@ -26,8 +26,6 @@ use wasip2::io::streams::{InputStream, OutputStream, StreamError};
 
 /// Largest piece read from a body at once.
 pub const READ_CHUNK: u64 = 64 * 1024;
-/// Largest error body read; the rest is left unread.
-const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 fn transport(message: impl Into<String>) -> ProviderError {
     ProviderError::Transport(ErrorDetails::msg(message))
