@@ -298,20 +298,18 @@ pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 /// Reads `{"error": "..."}`, `{"error": {"message", "code"}}` or `{"message": ...}`;
 /// anything else, or a body over [`MAX_ERROR_BODY_BYTES`], is taken as text.
 pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
-    let parsed = if body.len() <= MAX_ERROR_BODY_BYTES {
-        json_from_bytes::<ErrorBody>(body)
-    } else {
-        Err(serde::de::Error::custom("too long to read as JSON"))
-    };
+    let parsed = (body.len() <= MAX_ERROR_BODY_BYTES)
+        .then(|| json_from_bytes::<ErrorBody>(body).ok())
+        .flatten();
     match parsed {
-        Ok(ErrorBody {
+        Some(ErrorBody {
             error: Some(ErrorField::Text(text)),
             ..
         }) => ParsedErrorBody {
             message: Some(text),
             code: None,
         },
-        Ok(ErrorBody {
+        Some(ErrorBody {
             error:
                 Some(ErrorField::Object {
                     message,
@@ -328,14 +326,14 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
                 })
                 .or(kind),
         },
-        Ok(ErrorBody {
+        Some(ErrorBody {
             error: Some(ErrorField::Other(value)),
             ..
         }) => ParsedErrorBody {
             message: Some(value.to_string()),
             code: None,
         },
-        Ok(ErrorBody {
+        Some(ErrorBody {
             error: None,
             message,
         }) if message.is_some() => ParsedErrorBody {
@@ -411,32 +409,13 @@ impl<'de> Deserialize<'de> for TopLevelKeys {
 }
 
 /// A top-level key of interest, compared where it lies (no allocation).
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
 enum Key {
     Error,
     Choices,
+    #[serde(other)]
     Other,
-}
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl serde::de::Visitor<'_> for KeyVisitor {
-            type Value = Key;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object key")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key, E> {
-                Ok(match key {
-                    "error" => Key::Error,
-                    "choices" => Key::Choices,
-                    _ => Key::Other,
-                })
-            }
-        }
-        deserializer.deserialize_identifier(KeyVisitor)
-    }
 }
 
 /// Cuts `text` to at most `MAX_MESSAGE_BYTES` on a character boundary.
