@@ -6,6 +6,11 @@ use crate::http::Token;
 
 /// Where a token came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub enum TokenSource {
     /// `HUGGINGFACE_HUB_TOKEN`.
     HuggingfaceHubToken,

@@ -20,6 +20,11 @@ pub const DEFAULT_MODEL_REF: &str = "huggingface/deepseek-ai/DeepSeek-R1";
 
 /// An input modality.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub enum Modality {
     /// Text.
     Text,
@@ -39,6 +44,11 @@ impl Modality {
 
 /// USD per million tokens.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct Cost {
     /// Input tokens.
     pub input: f64,
@@ -72,6 +82,11 @@ impl Defaulted {
 
 /// Price of one route, USD per million tokens.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct Pricing {
     /// Input tokens.
     pub input: f64,
@@ -81,6 +96,11 @@ pub struct Pricing {
 
 /// One inference provider serving a model, as discovery reported it.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct RouteInfo {
     /// Inference provider name (`together`, `groq`, …).
     pub provider: String,
@@ -113,6 +133,11 @@ impl RouteInfo {
 
 /// A model as the provider lists it.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct ModelInfo {
     /// Hub id, possibly with a route suffix for a configured variant (`Qwen/Qwen3-8B:cheapest`).
     pub id: String,
@@ -323,6 +348,66 @@ pub fn display_name_for(reference: &ModelRef, models: &[ModelInfo]) -> String {
         .or_else(|| models.iter().find(|m| m.id == reference.model))
         .map(|m| m.display_name().to_owned())
         .unwrap_or_else(|| derive_name(&reference.model, None))
+}
+
+/// The WIT's JSON shape: `defaulted-fields` as the list of the set flags' names,
+/// and a model with its computed `reference`.
+#[cfg(feature = "serde")]
+mod wit_json {
+    use super::{Defaulted, ModelInfo};
+    use serde::ser::SerializeStruct;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    const FLAGS: [&str; 3] = ["context-window", "max-tokens", "cost"];
+
+    impl Serialize for Defaulted {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let set = [self.context_window, self.max_tokens, self.cost];
+            serializer.collect_seq(
+                FLAGS
+                    .iter()
+                    .zip(set)
+                    .filter(|(_, on)| *on)
+                    .map(|(name, _)| name),
+            )
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Defaulted {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let names = Vec::<String>::deserialize(deserializer)?;
+            let mut flags = Defaulted::default();
+            for name in names {
+                match name.as_str() {
+                    "context-window" => flags.context_window = true,
+                    "max-tokens" => flags.max_tokens = true,
+                    "cost" => flags.cost = true,
+                    other => return Err(serde::de::Error::unknown_variant(other, &FLAGS)),
+                }
+            }
+            Ok(flags)
+        }
+    }
+
+    impl Serialize for ModelInfo {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut record = serializer.serialize_struct("ModelInfo", 14)?;
+            record.serialize_field("reference", &self.reference())?;
+            record.serialize_field("id", &self.id)?;
+            record.serialize_field("name", &self.name)?;
+            record.serialize_field("alias", &self.alias)?;
+            record.serialize_field("reasoning", &self.reasoning)?;
+            record.serialize_field("input", &self.input)?;
+            record.serialize_field("context-window", &self.context_window)?;
+            record.serialize_field("max-tokens", &self.max_tokens)?;
+            record.serialize_field("cost", &self.cost)?;
+            record.serialize_field("supports-tools", &self.supports_tools)?;
+            record.serialize_field("routes", &self.routes)?;
+            record.serialize_field("defaulted", &self.defaulted)?;
+            record.serialize_field("options", &self.options)?;
+            record.end()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,11 @@ pub const MAX_CHAT_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub enum Role {
     /// Instructions.
     System,
@@ -34,6 +39,11 @@ pub enum Role {
 
 /// One part of a multi-part message.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "tag", content = "val", rename_all = "kebab-case")
+)]
 pub enum ContentPart {
     /// Text.
     Text(String),
@@ -48,6 +58,11 @@ pub enum ContentPart {
 
 /// A message's content.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "tag", content = "val", rename_all = "kebab-case")
+)]
 pub enum Content {
     /// Plain text.
     Text(String),
@@ -57,6 +72,11 @@ pub enum Content {
 
 /// A tool call, as the model made it or as a caller replays it.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct ToolCall {
     /// Call id.
     pub id: String,
@@ -68,6 +88,11 @@ pub struct ToolCall {
 
 /// One message of the conversation.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct Message {
     /// Author.
     pub role: Role,
@@ -96,6 +121,11 @@ impl Message {
 
 /// A function the model may call.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct Tool {
     /// Function name.
     pub name: String,
@@ -107,6 +137,11 @@ pub struct Tool {
 
 /// How the model may use tools.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "tag", content = "val", rename_all = "kebab-case")
+)]
 pub enum ToolChoice {
     /// The model decides.
     Auto,
@@ -120,6 +155,11 @@ pub enum ToolChoice {
 
 /// The response format.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "tag", content = "val", rename_all = "kebab-case")
+)]
 pub enum ResponseFormat {
     /// Free text.
     Text,
@@ -138,6 +178,11 @@ pub enum ResponseFormat {
 
 /// A chat completion request, before it has a model.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct ChatRequest {
     /// The conversation.
     pub messages: Vec<Message>,
@@ -167,6 +212,11 @@ pub struct ChatRequest {
 
 /// Why generation stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub enum FinishReason {
     /// Natural end or a stop sequence.
     Stop,
@@ -202,6 +252,11 @@ impl FinishReason {
 
 /// Token counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct Usage {
     /// Prompt tokens.
     pub prompt_tokens: u32,
@@ -213,6 +268,11 @@ pub struct Usage {
 
 /// A finished chat completion.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct ChatResponse {
     /// The model reference that answered (normalised).
     pub model: String,
@@ -545,6 +605,65 @@ impl WireUsage {
                 .map(|t| clamp(Some(t)))
                 .unwrap_or(prompt_tokens.saturating_add(completion_tokens)),
         }
+    }
+}
+
+/// Parses a non-streaming response a host received: a non-2xx status is its
+/// typed error (`now_unix_secs` dates a `Retry-After`), a 2xx body the completion.
+pub fn parse_any_response(
+    model: &ModelRef,
+    head: &ResponseHead,
+    body: &[u8],
+    now_unix_secs: Option<u64>,
+) -> Result<ChatResponse, ProviderError> {
+    if !head.is_success() {
+        return Err(crate::error::error_from_response(head, body, now_unix_secs));
+    }
+    parse_response(model, head, body)
+}
+
+/// What a caller may ask of the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
+pub enum Task {
+    /// Chat completion: the only task served.
+    ChatCompletion,
+    /// Text to image.
+    TextToImage,
+    /// Embeddings.
+    Embeddings,
+    /// Speech recognition.
+    SpeechToText,
+    /// Speech synthesis.
+    TextToSpeech,
+}
+
+impl Task {
+    /// The task's name (`text-to-image`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::ChatCompletion => "chat-completion",
+            Task::TextToImage => "text-to-image",
+            Task::Embeddings => "embeddings",
+            Task::SpeechToText => "speech-to-text",
+            Task::TextToSpeech => "text-to-speech",
+        }
+    }
+}
+
+/// `Ok` for chat completions; every other task is `unsupported`, never a silent no-op.
+pub fn check_task(task: Task) -> Result<(), ProviderError> {
+    match task {
+        Task::ChatCompletion => Ok(()),
+        other => Err(ProviderError::Unsupported(ErrorDetails::msg(format!(
+            "{} is not served: the Hugging Face provider offers chat completions only; \
+             use the Hugging Face inference clients for other tasks",
+            other.name()
+        )))),
     }
 }
 

@@ -20,6 +20,11 @@ use std::collections::{HashMap, HashSet};
 
 /// The parts of a configuration this provider uses.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct Config {
     /// `agents.defaults.model.primary`, normalised; `None` when unset or another provider's.
     pub primary: Option<String>,
@@ -35,6 +40,11 @@ pub struct Config {
 
 /// A model entry a user configured; `None` fields are filled from the catalog.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct ConfiguredModel {
     /// Hub id, possibly with a route suffix.
     pub id: String,

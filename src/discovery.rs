@@ -20,6 +20,11 @@ const REASONING_MARKERS: &[&str] = &["r1", "reason", "thinking", "reasoner", "gr
 
 /// How discovery failures are treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub enum DiscoveryMode {
     /// Any failure, or zero models, falls back to the built-in catalog with a warning.
     Advisory,
@@ -29,6 +34,11 @@ pub enum DiscoveryMode {
 
 /// Where a model list came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub enum CatalogSource {
     /// The router's `/models`.
     Discovered,
@@ -38,6 +48,11 @@ pub enum CatalogSource {
 
 /// The result of discovery.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct Discovery {
     /// The models, in order.
     pub models: Vec<ModelInfo>,

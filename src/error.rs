@@ -23,6 +23,11 @@ const MAX_MESSAGE_BYTES: usize = 1000;
 
 /// What we know about a failure besides its kind.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct ErrorDetails {
     /// Human-readable explanation.
     pub message: String,
@@ -117,6 +122,11 @@ pub enum ProviderError {
 
 /// Why a failed candidate lets failover move on (or not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub enum FailoverReason {
     /// 401 or no token.
     Auth,
@@ -201,6 +211,49 @@ macro_rules! accessors {
 }
 
 with_error_cases!(accessors);
+
+/// The WIT's JSON shape of an error: `{"kind": "rate-limited", "details": {…}}`.
+#[cfg(feature = "serde")]
+mod wit_json {
+    use super::{ErrorDetails, ProviderError};
+    use serde::ser::SerializeStruct;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    impl Serialize for ProviderError {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut record = serializer.serialize_struct("ProviderError", 2)?;
+            record.serialize_field("kind", self.kind())?;
+            record.serialize_field("details", self.details())?;
+            record.end()
+        }
+    }
+
+    #[derive(Deserialize)]
+    struct Record {
+        kind: String,
+        details: ErrorDetails,
+    }
+
+    macro_rules! from_kind {
+        ($($case:ident => $kind:literal,)*) => {
+            fn from_kind(kind: &str, details: ErrorDetails) -> Option<ProviderError> {
+                Some(match kind {
+                    $($kind => ProviderError::$case(details),)*
+                    _ => return None,
+                })
+            }
+        };
+    }
+    with_error_cases!(from_kind);
+
+    impl<'de> Deserialize<'de> for ProviderError {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let Record { kind, details } = Record::deserialize(deserializer)?;
+            from_kind(&kind, details)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown error kind `{kind}`")))
+        }
+    }
+}
 
 impl ProviderError {
     /// How failover treats this error; `None` for errors that no other model can

@@ -48,6 +48,11 @@ pub fn candidates(
 
 /// A model's cooldown state.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct Cooldown {
     /// Normalised model reference.
     pub model: String,
@@ -102,6 +107,11 @@ pub fn order(candidates: Vec<ModelRef>, cooldowns: &[Cooldown], now_ms: u64) -> 
 
 /// One try of one candidate.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct Attempt {
     /// Normalised model reference.
     pub model: String,

@@ -103,6 +103,45 @@ pub struct Settings {
     pub bill_to: Option<String>,
 }
 
+/// The settings as every adapter receives them (the WIT `settings` record), not yet
+/// validated. No `Debug`: it holds the token in the clear.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
+pub struct SettingsRecord {
+    /// Router base URL.
+    pub base_url: String,
+    /// The token; blank counts as none.
+    pub token: Option<String>,
+    /// Connect, first-byte and between-bytes timeout, in milliseconds.
+    pub timeout_ms: u32,
+    /// Organisation to bill; blank counts as none.
+    pub bill_to: Option<String>,
+    /// Total time of a request, in milliseconds (`None`: the default).
+    pub request_deadline_ms: Option<u32>,
+    /// Longest wait for a stream's next event, in milliseconds (`None`: the default).
+    pub stream_idle_ms: Option<u32>,
+    /// Total time of a stream, in milliseconds (`None`: the default).
+    pub stream_deadline_ms: Option<u32>,
+}
+
+impl SettingsRecord {
+    /// Validates the record: a `config` error names what is wrong.
+    pub fn validate(self) -> Result<Settings, ProviderError> {
+        let token = self.token.as_deref().and_then(Token::new);
+        let mut settings = Settings::new(&self.base_url, token, self.timeout_ms)?;
+        settings.bill_to = self.bill_to.filter(|org| !org.trim().is_empty());
+        settings.deadlines = Deadlines::with_overrides(
+            self.request_deadline_ms,
+            self.stream_idle_ms,
+            self.stream_deadline_ms,
+        )?;
+        Ok(settings)
+    }
+}
+
 impl Settings {
     /// Validates the base URL: `http` or `https`, a host, no query or fragment.
     pub fn new(
@@ -177,6 +216,11 @@ impl Settings {
 
 /// HTTP methods the provider uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub enum Method {
     /// `GET`
     Get,
@@ -196,6 +240,11 @@ impl Method {
 
 /// A request the core built and an adapter sends.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct HttpRequest {
     /// Method.
     pub method: Method,
@@ -203,8 +252,15 @@ pub struct HttpRequest {
     pub url: String,
     /// Header names and values, in order.
     pub headers: Vec<(String, String)>,
-    /// Body bytes (empty for `GET`).
+    /// Body bytes (empty for `GET`); with `serde`, written as text.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "body_as_text"))]
     pub body: Vec<u8>,
+}
+
+/// A body the core built, always UTF-8 JSON, as a string.
+#[cfg(feature = "serde")]
+fn body_as_text<S: serde::Serializer>(body: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&String::from_utf8_lossy(body))
 }
 
 /// Headers as `Debug` may show them: `Authorization` values hidden.

@@ -15,6 +15,11 @@ pub const PROVIDER_ID: &str = "huggingface";
 
 /// A routing policy the router understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub enum Policy {
     /// Highest throughput.
     Fastest,
@@ -37,6 +42,11 @@ impl Policy {
 
 /// How the router picks an inference provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "tag", content = "val", rename_all = "kebab-case")
+)]
 pub enum Route {
     /// A policy (`:fastest`, `:cheapest`, `:preferred`).
     Policy(Policy),
@@ -72,6 +82,22 @@ pub struct ModelRef {
     pub profile: Option<String>,
 }
 
+/// The WIT's JSON shape of a reference, with its computed fields.
+#[cfg(feature = "serde")]
+impl serde::Serialize for ModelRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut record = serializer.serialize_struct("ModelRef", 6)?;
+        record.serialize_field("provider", PROVIDER_ID)?;
+        record.serialize_field("model", &self.model)?;
+        record.serialize_field("route", &self.route)?;
+        record.serialize_field("profile", &self.profile)?;
+        record.serialize_field("wire-model", &self.wire_model())?;
+        record.serialize_field("normalized", &self.normalized())?;
+        record.end()
+    }
+}
+
 impl ModelRef {
     /// Parses a reference, naming the offending part when it is invalid.
     pub fn parse(text: &str) -> Result<Self, ProviderError> {
@@ -81,15 +107,6 @@ impl ModelRef {
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return Err(invalid("the reference is empty".into()));
-        }
-        if let Some(bad) = trimmed
-            .chars()
-            .find(|c| c.is_whitespace() || c.is_control())
-        {
-            return Err(invalid(format!(
-                "the reference contains whitespace or a control character ({:?})",
-                bad
-            )));
         }
         let mut model_id = match trimmed.matches('/').count() {
             0 => {
@@ -113,6 +130,17 @@ impl ModelRef {
                 rest.trim()
             }
         };
+        // The provider and the model id are trimmed (§3); whitespace inside either
+        // is an error (inside the provider it already failed the comparison above).
+        if let Some(bad) = model_id
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(invalid(format!(
+                "the reference contains whitespace or a control character ({:?})",
+                bad
+            )));
+        }
         // A doubled prefix (`huggingface/huggingface/org/model`) is a common slip.
         if let Some(prefix) = model_id.get(..PROVIDER_ID.len() + 1) {
             let rest = &model_id[prefix.len()..];

@@ -19,6 +19,11 @@ use serde::Deserialize;
 
 /// A piece of a tool call.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub struct ToolCallDelta {
     /// Which call this piece belongs to.
     pub index: u32,
@@ -32,6 +37,11 @@ pub struct ToolCallDelta {
 
 /// What a stream yields.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "tag", content = "val", rename_all = "kebab-case")
+)]
 pub enum StreamEvent {
     /// The next piece of the answer.
     Content(String),

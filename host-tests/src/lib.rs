@@ -1,1 +1,167 @@
-//! Host tests live in tests/.
+//! Host tests live in tests/. This library holds what the Rust conformance
+//! runners share: reading the vectors in `vectors/`, comparing a host's result
+//! with a vector's expectation, and the one summary line each runner prints.
+
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
+
+/// One conformance vector: a call of one export and what it must return.
+pub struct Vector {
+    /// The file it came from.
+    pub file: PathBuf,
+    /// The interface it calls (`model-refs`, `chat`, …).
+    pub interface: String,
+    /// Its id, unique in its file.
+    pub id: String,
+    /// The export's name in the interface, or `stream-decoder` for a stream.
+    pub call: String,
+    /// The arguments, in the WIT's JSON shape.
+    pub args: Vec<Value>,
+    /// `{"ok": …}` or `{"error": …}`; `None` when not yet written.
+    pub expect: Option<Value>,
+}
+
+/// The folder of the vectors.
+pub fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")
+}
+
+/// Every vector, file by file in name order.
+pub fn load_vectors() -> Vec<Vector> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(vectors_dir())
+        .expect("read the vectors folder")
+        .map(|entry| entry.expect("a vectors folder entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    let mut vectors = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read a vector file");
+        let doc: Value = serde_json::from_str(&text).expect("a vector file is JSON");
+        let interface = doc["interface"]
+            .as_str()
+            .expect("a file names its interface");
+        for v in doc["vectors"].as_array().expect("a file lists vectors") {
+            vectors.push(Vector {
+                file: file.clone(),
+                interface: interface.to_owned(),
+                id: v["id"].as_str().expect("a vector has an id").to_owned(),
+                call: v["call"]
+                    .as_str()
+                    .expect("a vector names its call")
+                    .to_owned(),
+                args: v["args"].as_array().cloned().unwrap_or_default(),
+                expect: v.get("expect").cloned(),
+            });
+        }
+    }
+    vectors
+}
+
+/// Whether two values in the WIT's JSON shape are the same: numbers compare as
+/// numbers (`1` and `1.0` are equal), objects regardless of key order.
+pub fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Runs every vector through `run` and prints `HOST: N passed, M failed`, with
+/// the first lines of every failure before it. With `CONFORMANCE_BLESS=1`, a
+/// vector without an expectation gets the result as its expectation (the native
+/// runner only; the files are then read and committed like any change).
+pub fn run_all(
+    host: &str,
+    mut run: impl FnMut(&Vector) -> Result<Value, String>,
+) -> (usize, usize) {
+    let bless = std::env::var("CONFORMANCE_BLESS").is_ok_and(|v| v == "1");
+    let vectors = load_vectors();
+    let mut blessed: Vec<(PathBuf, String, Value)> = Vec::new();
+    let (mut passed, mut failed) = (0, 0);
+    for vector in &vectors {
+        let outcome = run(vector);
+        let verdict = match (&vector.expect, outcome) {
+            (Some(expect), Ok(actual)) if same(expect, &actual) => Ok(()),
+            (Some(expect), Ok(actual)) => Err(format!(
+                "expected {}\n     got {}",
+                serde_json::to_string(expect).unwrap_or_default(),
+                serde_json::to_string(&actual).unwrap_or_default()
+            )),
+            (None, Ok(actual)) if bless => {
+                blessed.push((vector.file.clone(), vector.id.clone(), actual));
+                Ok(())
+            }
+            (None, Ok(_)) => Err("the vector has no expectation".to_owned()),
+            (_, Err(why)) => Err(why),
+        };
+        match verdict {
+            Ok(()) => passed += 1,
+            Err(why) => {
+                failed += 1;
+                eprintln!("FAIL {} {}: {why}", vector.interface, vector.id);
+            }
+        }
+    }
+    if !blessed.is_empty() {
+        write_expectations(&blessed);
+    }
+    println!("{host}: {passed} passed, {failed} failed");
+    (passed, failed)
+}
+
+/// Writes results as the expectations of vectors that had none.
+fn write_expectations(blessed: &[(PathBuf, String, Value)]) {
+    let mut files: Vec<&PathBuf> = blessed.iter().map(|(file, _, _)| file).collect();
+    files.dedup();
+    for file in files {
+        let text = std::fs::read_to_string(file).expect("read a vector file");
+        let mut doc: Value = serde_json::from_str(&text).expect("a vector file is JSON");
+        for v in doc["vectors"].as_array_mut().expect("a file lists vectors") {
+            let id = v["id"].as_str().unwrap_or_default().to_owned();
+            if let Some((_, _, actual)) = blessed.iter().find(|(f, i, _)| f == file && *i == id) {
+                v.as_object_mut()
+                    .expect("a vector is an object")
+                    .insert("expect".to_owned(), actual.clone());
+            }
+        }
+        let pretty = serde_json::to_string_pretty(&doc).expect("serialise a vector file");
+        std::fs::write(file, pretty + "\n").expect("write a vector file");
+    }
+}
+
+/// `{"ok": value}`.
+pub fn ok(value: Value) -> Value {
+    let mut map = Map::new();
+    map.insert("ok".to_owned(), value);
+    Value::Object(map)
+}
+
+/// `{"error": error}`.
+pub fn error(error: Value) -> Value {
+    let mut map = Map::new();
+    map.insert("error".to_owned(), error);
+    Value::Object(map)
+}
+
+/// A chunk of a stream vector: a string's UTF-8 bytes, or a list of byte values.
+pub fn chunk_bytes(chunk: &Value) -> Result<Vec<u8>, String> {
+    match chunk {
+        Value::String(text) => Ok(text.as_bytes().to_vec()),
+        Value::Array(items) => items
+            .iter()
+            .map(|b| {
+                b.as_u64()
+                    .and_then(|b| u8::try_from(b).ok())
+                    .ok_or_else(|| format!("{b} is not a byte"))
+            })
+            .collect(),
+        other => Err(format!("a chunk must be a string or bytes, not {other}")),
+    }
+}

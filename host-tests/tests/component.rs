@@ -114,7 +114,13 @@ async fn the_world_matches_the_readme_and_imports_only_io_clocks_and_http() {
         "failover",
     ] {
         assert!(
-            exports.contains(&format!("huggingface:provider/{interface}@0.3.0").as_str()),
+            exports.contains(
+                &format!(
+                    "huggingface:provider/{interface}@{}",
+                    env!("CARGO_PKG_VERSION")
+                )
+                .as_str()
+            ),
             "{interface}: {exports:?}"
         );
     }

@@ -102,7 +102,10 @@ async fn help_and_version_succeed_and_usage_errors_exit_2() {
     let version = hf(&["--version"], &[]).await;
     assert_eq!(
         (version.code, version.stdout.trim()),
-        (0, "hf-provider 0.3.0")
+        (
+            0,
+            format!("hf-provider {}", env!("CARGO_PKG_VERSION")).as_str()
+        )
     );
     for args in [
         &[][..],

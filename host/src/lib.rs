@@ -31,7 +31,8 @@ pub struct ReadmeDoctests;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use wasmtime::component::{Component, Linker, ResourceAny, ResourceTable};
+use wasmtime::component::types::ComponentFunc;
+use wasmtime::component::{Component, Func, Instance, Linker, ResourceAny, ResourceTable};
 use wasmtime::{
     Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig,
     Result, Store, StoreLimits, StoreLimitsBuilder, UpdateDeadline,
@@ -40,6 +41,8 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 pub use origin::Origin;
+/// wasmtime's dynamic component values and types, for [`Session::call_export`].
+pub use wasmtime::component::{Val, types as component_types};
 
 mod bindings {
     wasmtime::component::bindgen!({
@@ -489,9 +492,15 @@ impl Host {
             }
             _ => Ok(UpdateDeadline::Yield(1)),
         });
-        let provider = self.pre.instantiate_async(&mut store).await?;
+        let instance = self
+            .pre
+            .instance_pre()
+            .instantiate_async(&mut store)
+            .await?;
+        let provider = bindings::Provider::new(&mut store, &instance)?;
         Ok(Session {
             store,
+            instance,
             provider,
             cooldowns: self.cooldowns.clone(),
             options: self.options,
@@ -514,6 +523,7 @@ fn spawn_epoch_ticker(engine: &Engine) {
 /// One instance of the component. Every export is a method here.
 pub struct Session {
     store: Store<State>,
+    instance: Instance,
     provider: bindings::Provider,
     cooldowns: Arc<Mutex<Vec<Cooldown>>>,
     options: HostOptions,
@@ -524,6 +534,11 @@ pub struct ChatStream {
     resource: ResourceAny,
     /// What the stream may take, as the component counts it.
     limit: Duration,
+}
+
+/// A decoder, inside a [`Session`], for a stream body the caller reads itself.
+pub struct StreamDecoder {
+    resource: ResourceAny,
 }
 
 /// The number of candidates a failover run tries at most (the component's limit).
@@ -804,6 +819,104 @@ impl Session {
     pub async fn close_stream(&mut self, stream: ChatStream) -> Result<()> {
         self.arm_pure();
         stream.resource.resource_drop_async(&mut self.store).await
+    }
+
+    /// A decoder for the 2xx streaming response a caller reads itself (sans-IO).
+    pub async fn decode_stream(
+        &mut self,
+        settings: &Settings,
+        model: &str,
+        headers: &[(String, String)],
+    ) -> Outcome<StreamDecoder> {
+        self.arm_pure();
+        let decoder = self
+            .provider
+            .huggingface_provider_chat()
+            .call_decode_stream(&mut self.store, &settings.to_wit(), model, headers)
+            .await?;
+        Ok(decoder.map(|resource| StreamDecoder { resource }))
+    }
+
+    /// The events the next piece of the body completes.
+    pub async fn feed_stream(
+        &mut self,
+        decoder: &StreamDecoder,
+        bytes: &[u8],
+    ) -> Outcome<Vec<StreamEvent>> {
+        self.arm_pure();
+        self.provider
+            .huggingface_provider_chat()
+            .stream_decoder()
+            .call_feed(&mut self.store, decoder.resource, bytes)
+            .await
+    }
+
+    /// Ends the body: the last events, or `truncated-stream` without `[DONE]`.
+    pub async fn finish_stream(&mut self, decoder: &StreamDecoder) -> Outcome<Vec<StreamEvent>> {
+        self.arm_pure();
+        self.provider
+            .huggingface_provider_chat()
+            .stream_decoder()
+            .call_finish(&mut self.store, decoder.resource)
+            .await
+    }
+
+    /// The response a decoder has assembled so far.
+    pub async fn decoded_response(&mut self, decoder: &StreamDecoder) -> Result<ChatResponse> {
+        self.arm_pure();
+        self.provider
+            .huggingface_provider_chat()
+            .stream_decoder()
+            .call_response(&mut self.store, decoder.resource)
+            .await
+    }
+
+    /// Drops a decoder.
+    pub async fn close_decoder(&mut self, decoder: StreamDecoder) -> Result<()> {
+        self.arm_pure();
+        decoder.resource.resource_drop_async(&mut self.store).await
+    }
+
+    /// Calls any export by name with wasmtime's dynamic values: `interface` is the
+    /// name inside the package (`model-refs`), `function` the export's name in it
+    /// (`parse`, `[method]stream-decoder.feed`). For generic hosts and tools that
+    /// walk the component's types (see [`Self::export_type`]); the typed methods
+    /// above are the usual way. The call runs under the budget of a call that does
+    /// no I/O, plus the grace.
+    pub async fn call_export(
+        &mut self,
+        interface: &str,
+        function: &str,
+        args: &[Val],
+    ) -> Result<Vec<Val>> {
+        let func = self.export_func(interface, function)?;
+        let mut results = vec![Val::Bool(false); func.ty(&self.store).results().len()];
+        self.arm_io(self.options.pure_call_budget);
+        func.call_async(&mut self.store, args, &mut results).await?;
+        Ok(results)
+    }
+
+    /// The parameter and result types of an export, for [`Self::call_export`].
+    pub fn export_type(&mut self, interface: &str, function: &str) -> Result<ComponentFunc> {
+        let func = self.export_func(interface, function)?;
+        Ok(func.ty(&self.store))
+    }
+
+    fn export_func(&mut self, interface: &str, function: &str) -> Result<Func> {
+        let qualified = format!(
+            "huggingface:provider/{interface}@{}",
+            env!("CARGO_PKG_VERSION")
+        );
+        let parent = self
+            .instance
+            .get_export_index(&mut self.store, None, &qualified);
+        parent
+            .and_then(|parent| {
+                self.instance
+                    .get_export_index(&mut self.store, Some(&parent), function)
+            })
+            .and_then(|index| self.instance.get_func(&mut self.store, index))
+            .ok_or_else(|| wasmtime::format_err!("the component exports no {qualified}#{function}"))
     }
 
     /// The candidate chain.

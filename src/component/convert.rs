@@ -9,7 +9,7 @@ use crate::config::{Config, ConfiguredModel};
 use crate::discovery::{CatalogSource, Discovery, DiscoveryMode};
 use crate::error::{ErrorDetails, FailoverReason, ProviderError};
 use crate::failover::{Attempt, Cooldown};
-use crate::http::{Deadlines, HttpRequest, Method, Settings, Token};
+use crate::http::{HttpRequest, Method, Settings, SettingsRecord, Token};
 use crate::model_ref::{ModelRef, PROVIDER_ID, Policy, Route};
 use crate::stream::StreamEvent;
 use wit::types as t;
@@ -98,15 +98,16 @@ impl From<FailoverReason> for t::FailoverReason {
 
 impl From<t::Settings> for Result<Settings, ProviderError> {
     fn from(s: t::Settings) -> Self {
-        let token = s.token.as_deref().and_then(Token::new);
-        let mut settings = Settings::new(&s.base_url, token, s.timeout_ms)?;
-        settings.bill_to = s.bill_to.filter(|org| !org.trim().is_empty());
-        settings.deadlines = Deadlines::with_overrides(
-            s.request_deadline_ms,
-            s.stream_idle_ms,
-            s.stream_deadline_ms,
-        )?;
-        Ok(settings)
+        SettingsRecord {
+            base_url: s.base_url,
+            token: s.token,
+            timeout_ms: s.timeout_ms,
+            bill_to: s.bill_to,
+            request_deadline_ms: s.request_deadline_ms,
+            stream_idle_ms: s.stream_idle_ms,
+            stream_deadline_ms: s.stream_deadline_ms,
+        }
+        .validate()
     }
 }
 
@@ -371,6 +372,19 @@ impl From<wit::chat::ChatRequest> for chat::ChatRequest {
                 },
             }),
             reasoning_effort: r.reasoning_effort,
+        }
+    }
+}
+
+impl From<wit::chat::Task> for chat::Task {
+    fn from(task: wit::chat::Task) -> Self {
+        use wit::chat::Task;
+        match task {
+            Task::ChatCompletion => Self::ChatCompletion,
+            Task::TextToImage => Self::TextToImage,
+            Task::Embeddings => Self::Embeddings,
+            Task::SpeechToText => Self::SpeechToText,
+            Task::TextToSpeech => Self::TextToSpeech,
         }
     }
 }

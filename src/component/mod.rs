@@ -23,7 +23,7 @@ mod bindings {
 
 use crate::chat::{self, MAX_CHAT_RESPONSE_BYTES};
 use crate::discovery::{self, MAX_DISCOVERY_BYTES};
-use crate::error::{ErrorDetails, ProviderError};
+use crate::error::ProviderError;
 use crate::http::{HttpRequest, ResponseHead, Settings};
 use crate::model_ref::ModelRef;
 use crate::stream::ChatStreamDecoder;
@@ -216,6 +216,31 @@ impl wit::chat::GuestChatStream for ChatStream {
     }
 }
 
+/// A stream body the host reads itself, decoded as it arrives.
+struct StreamDecoder {
+    decoder: RefCell<ChatStreamDecoder>,
+}
+
+impl wit::chat::GuestStreamDecoder for StreamDecoder {
+    fn feed(&self, bytes: Vec<u8>) -> Result<Vec<wit::chat::StreamEvent>, WitError> {
+        let events = self.decoder.borrow_mut().feed(&bytes);
+        events.map(convert_all).map_err(to_wit)
+    }
+
+    fn finish(&self) -> Result<Vec<wit::chat::StreamEvent>, WitError> {
+        let events = self.decoder.borrow_mut().finish();
+        events.map(convert_all).map_err(to_wit)
+    }
+
+    fn is_done(&self) -> bool {
+        self.decoder.borrow().is_done()
+    }
+
+    fn response(&self) -> wit::chat::ChatResponse {
+        to_wit(self.decoder.borrow().response().clone())
+    }
+}
+
 /// Converts a WIT settings record, reporting an invalid one as `config`.
 fn settings(settings: wit::types::Settings) -> Result<Settings, WitError> {
     from_wit::<_, Result<Settings, ProviderError>>(settings).map_err(to_wit)
@@ -341,17 +366,28 @@ fn chat_request(
 
 impl wit::chat::Guest for Component {
     type ChatStream = ChatStream;
+    type StreamDecoder = StreamDecoder;
+
+    fn decode_stream(
+        settings_record: wit::types::Settings,
+        model: String,
+        headers: Vec<(String, String)>,
+    ) -> Result<wit::chat::StreamDecoder, WitError> {
+        let settings = settings(settings_record)?;
+        let model = parse_ref(&model)?;
+        // Only 2xx answers are streams; the head's status is not consulted again.
+        let head = ResponseHead {
+            status: 200,
+            headers,
+        };
+        let decoder = ChatStreamDecoder::new(&model, head).redacting(settings.redactor());
+        Ok(wit::chat::StreamDecoder::new(StreamDecoder {
+            decoder: RefCell::new(decoder),
+        }))
+    }
 
     fn check_task(task: wit::chat::Task) -> Result<(), WitError> {
-        match task {
-            wit::chat::Task::ChatCompletion => Ok(()),
-            other => Err(to_wit(ProviderError::Unsupported(ErrorDetails::msg(
-                format!(
-                    "{other:?} is not served: the Hugging Face provider offers chat completions only; \
-                 use the Hugging Face inference clients for other tasks"
-                ),
-            )))),
-        }
+        chat::check_task(from_wit(task)).map_err(to_wit)
     }
 
     fn check_request(
@@ -382,14 +418,7 @@ impl wit::chat::Guest for Component {
     ) -> Result<wit::chat::ChatResponse, WitError> {
         let model = parse_ref(&model)?;
         let head = ResponseHead { status, headers };
-        if !head.is_success() {
-            return Err(to_wit(crate::error::error_from_response(
-                &head,
-                &body,
-                now_unix_secs(),
-            )));
-        }
-        chat::parse_response(&model, &head, &body)
+        chat::parse_any_response(&model, &head, &body, now_unix_secs())
             .map(to_wit)
             .map_err(to_wit)
     }

@@ -1,0 +1,152 @@
+// The conformance vectors run by the component in Node, through jco's bindings
+// (`jco transpile --instantiation async`, output in $HF_PROVIDER_JCO_DIR).
+//
+// Values go between the vectors' shape (the WIT's: kebab-case keys, `{tag, val}`
+// variants, flags as lists, `null` for none, text for `list<u8>`) and jco's
+// (camelCase keys, flags as objects of booleans, `undefined` for none,
+// `Uint8Array`, `BigInt` for 64-bit integers) by the generic rules below. The
+// two things jco's values do not tell apart, which arguments are bytes and
+// which fields are flags, are named in BYTE_ARGS and FLAGS.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
+
+const VECTORS = new URL('../vectors/', import.meta.url);
+const JCO_DIR = process.env.HF_PROVIDER_JCO_DIR;
+
+/** Arguments of type `list<u8>`, by call. */
+const BYTE_ARGS = { 'catalog.project-models': [0], 'chat.parse-response': [3] };
+/** Fields of a `flags` type and the flags' names, in WIT order. */
+const FLAGS = { defaulted: ['context-window', 'max-tokens', 'cost'] };
+
+const camel = (name) => name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+const kebab = (name) => name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+
+/** A vector value as jco takes it. */
+function toJco(value, key) {
+  if (key in FLAGS) return Object.fromEntries(FLAGS[key].map((f) => [camel(f), value.includes(f)]));
+  if (value === null) return undefined;
+  if (Array.isArray(value)) return value.map((item) => toJco(item));
+  if (typeof value === 'object') {
+    if ('tag' in value) return 'val' in value ? { tag: value.tag, val: toJco(value.val) } : { tag: value.tag };
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), toJco(v, k)]));
+  }
+  return value;
+}
+
+/** A jco value in the vectors' shape. */
+function fromJco(value, key) {
+  if (key in FLAGS) return FLAGS[key].filter((f) => value[camel(f)]);
+  if (value === undefined || value === null) return null;
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map((item) => fromJco(item));
+  if (typeof value === 'object') {
+    if ('tag' in value && Object.keys(value).every((k) => k === 'tag' || k === 'val')) {
+      return value.val === undefined ? { tag: value.tag } : { tag: value.tag, val: fromJco(value.val) };
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [kebab(k), fromJco(v, kebab(k))]));
+  }
+  return value;
+}
+
+/** A call's outcome in the vectors' shape: a thrown error's payload, or the value. */
+function outcome(call) {
+  try {
+    return { ok: fromJco(call()) };
+  } catch (e) {
+    if (e && typeof e === 'object' && 'payload' in e) return { error: fromJco(e.payload) };
+    throw e;
+  }
+}
+
+const bytes = (chunk) => (typeof chunk === 'string' ? new TextEncoder().encode(chunk) : Uint8Array.from(chunk));
+
+/** Whether two values in the vectors' shape are equal (numbers as numbers, keys in any order). */
+function same(a, b) {
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && same(a[k], b[k]));
+  }
+  return a === b;
+}
+
+async function loadVectors() {
+  const files = (await readdir(VECTORS)).filter((f) => f.endsWith('.json')).sort();
+  const vectors = [];
+  for (const file of files) {
+    const doc = JSON.parse(await readFile(new URL(file, VECTORS), 'utf8'));
+    for (const v of doc.vectors) vectors.push({ ...v, interface: doc.interface });
+  }
+  return vectors;
+}
+
+function run(provider, vector) {
+  const api = provider[camel(vector.interface)];
+  if (vector.call === 'stream-decoder') {
+    const [settings, model, headers, chunks] = vector.args;
+    let decoder;
+    const opened = outcome(() => {
+      decoder = api.decodeStream(toJco(settings), model, headers);
+    });
+    if ('error' in opened) return opened;
+    try {
+      const feeds = chunks.map((chunk) => outcome(() => decoder.feed(bytes(chunk))));
+      const finish = outcome(() => decoder.finish());
+      return { ok: { feeds, finish, response: fromJco(decoder.response()) } };
+    } finally {
+      decoder[Symbol.dispose]();
+    }
+  }
+  const byteArgs = BYTE_ARGS[`${vector.interface}.${vector.call}`] ?? [];
+  const args = vector.args.map((arg, i) => (byteArgs.includes(i) ? bytes(arg) : toJco(arg)));
+  const fn = api[camel(vector.call)];
+  if (typeof fn !== 'function') throw new Error(`jco exports no ${vector.interface}.${vector.call}`);
+  return outcome(() => fn(...args));
+}
+
+test('every vector passes in Node through jco', async () => {
+  assert.ok(JCO_DIR, 'HF_PROVIDER_JCO_DIR names the jco output (scripts/conformance sets it)');
+  const { instantiate } = await import(join(JCO_DIR, 'huggingface_provider.js'));
+  // Each core module compiled once; instances are cheap after that.
+  const modules = new Map();
+  const compile = (name) => {
+    if (!modules.has(name)) modules.set(name, readFile(join(JCO_DIR, name)).then((b) => WebAssembly.compile(b)));
+    return modules.get(name);
+  };
+  const imports = new WASIShim().getImportObject();
+  const vectors = await loadVectors();
+  let passed = 0;
+  let failed = 0;
+  // One instance for every vector, as a Node user holds one: jco takes ~170 ms to
+  // instantiate, and the component keeps no state between calls but resources.
+  const provider = await instantiate(compile, imports);
+  for (const vector of vectors) {
+    let verdict;
+    try {
+      const actual = run(provider, vector);
+      verdict = !('expect' in vector)
+        ? 'the vector has no expectation'
+        : same(vector.expect, actual)
+          ? null
+          : `expected ${JSON.stringify(vector.expect)}\n     got ${JSON.stringify(actual)}`;
+    } catch (e) {
+      verdict = String(e?.stack ?? e);
+    }
+    if (verdict === null) passed += 1;
+    else {
+      failed += 1;
+      console.error(`FAIL ${vector.interface} ${vector.id}: ${verdict}`);
+    }
+  }
+  console.log(`node-jco: ${passed} passed, ${failed} failed`);
+  assert.ok(passed >= 200, `only ${passed} vectors ran`);
+  assert.equal(failed, 0, `${failed} vectors failed`);
+});
