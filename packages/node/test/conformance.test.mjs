@@ -1,5 +1,6 @@
-// The conformance vectors run by the component in Node, through jco's bindings
-// (`jco transpile --instantiation async`, output in $HF_PROVIDER_JCO_DIR).
+// The conformance vectors run by the component in Node, through jco's own
+// bindings (`jco transpile --instantiation async`: the package's component/,
+// or $HF_PROVIDER_JCO_DIR), not through the package's API.
 //
 // Values go between the vectors' shape (the WIT's: kebab-case keys, `{tag, val}`
 // variants, flags as lists, `null` for none, text for `list<u8>`) and jco's
@@ -12,10 +13,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
 
-const VECTORS = new URL('../vectors/', import.meta.url);
-const JCO_DIR = process.env.HF_PROVIDER_JCO_DIR;
+const VECTORS = new URL('../../../host-tests/vectors/', import.meta.url);
+const JCO_DIR = process.env.HF_PROVIDER_JCO_DIR ?? fileURLToPath(new URL('../component/', import.meta.url));
 
 /** Arguments of type `list<u8>`, by call. */
 const BYTE_ARGS = { 'catalog.project-models': [0], 'chat.parse-response': [3] };
@@ -113,7 +115,6 @@ function run(provider, vector) {
 }
 
 test('every vector passes in Node through jco', async () => {
-  assert.ok(JCO_DIR, 'HF_PROVIDER_JCO_DIR names the jco output (scripts/conformance sets it)');
   const { instantiate } = await import(join(JCO_DIR, 'huggingface_provider.js'));
   // Each core module compiled once; instances are cheap after that.
   const modules = new Map();

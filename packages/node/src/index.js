@@ -1,0 +1,368 @@
+// The Hugging Face Inference Providers model provider for Node: the WebAssembly
+// component (transpiled by jco) behind a Promise API. The component runs in a
+// worker thread, so its synchronous wasi:http never blocks the caller's event
+// loop; every rule (references, catalog, discovery, requests, errors, streaming,
+// failover) is the component's. This module converts values and moves messages.
+
+import { Worker } from 'node:worker_threads';
+import { readFile, stat } from 'node:fs/promises';
+
+/** The public router. */
+export const DEFAULT_BASE_URL = 'https://router.huggingface.co/v1';
+
+/** Token files larger than this are not read (a token is ~40 bytes). */
+const MAX_TOKEN_FILE_BYTES = 64 * 1024;
+
+/** Every failure the provider reports: `kind` is the WIT `error-kind`. */
+export class ProviderError extends Error {
+  constructor(error, attempts) {
+    super(error.details.message);
+    this.name = 'ProviderError';
+    this.kind = error.kind;
+    this.status = error.details.status;
+    this.requestId = error.details.requestId;
+    this.provider = error.details.provider;
+    this.retryAfterSecs = error.details.retryAfterSecs;
+    if (attempts) this.attempts = attempts;
+  }
+}
+
+/** A WIT provider-error as a ProviderError (`undefined` stays undefined). */
+const asError = (error) => (error === undefined ? undefined : new ProviderError(error));
+
+/** Calls into the component's worker; the worker only keeps the process alive while a call is pending. */
+class Channel {
+  #worker;
+  #pending = new Map();
+  #nextId = 1;
+  #failure;
+
+  constructor(worker) {
+    this.#worker = worker;
+    worker.on('message', (message) => {
+      const pending = this.#pending.get(message.id);
+      if (!pending) return;
+      this.#settle(message.id);
+      if ('error' in message) pending.reject(new ProviderError(message.error));
+      else if ('crash' in message) pending.reject(new Error(`the provider component failed: ${message.crash}`));
+      else pending.resolve(message.ok);
+    });
+    const fail = (error) => {
+      this.#failure = error;
+      for (const [id, pending] of this.#pending) {
+        this.#settle(id);
+        pending.reject(error);
+      }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the provider's worker exited (${code})`)));
+  }
+
+  #settle(id) {
+    this.#pending.delete(id);
+    if (this.#pending.size === 0) this.#worker.unref();
+  }
+
+  call(call, ...args) {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.#pending.size === 0) this.#worker.ref();
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, call, args });
+    });
+  }
+
+  close() {
+    return this.#worker.terminate();
+  }
+}
+
+function originOf(baseUrl) {
+  try {
+    const url = new URL(baseUrl);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? `${url.protocol}//${url.host}` : null;
+  } catch {
+    return null;
+  }
+}
+
+const text = (value) => ({ tag: 'text', val: value });
+const json = (value) => (value === undefined || typeof value === 'string' ? value : JSON.stringify(value));
+
+function content(value) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return text(value);
+  return {
+    tag: 'parts',
+    val: value.map((part) =>
+      part.type === 'text' ? text(part.text) : { tag: 'image-url', val: { url: part.url, detail: part.detail } },
+    ),
+  };
+}
+
+function toolChoice(choice) {
+  if (choice === undefined) return undefined;
+  if (typeof choice === 'string') return { tag: choice };
+  return { tag: 'function', val: choice.function };
+}
+
+function responseFormat(format) {
+  if (format === undefined) return undefined;
+  if (typeof format === 'string') return { tag: format };
+  const { name, schema, strict } = format.jsonSchema;
+  return { tag: 'json-schema', val: { name, schema: json(schema), strict } };
+}
+
+/** A chat request as the WIT takes it: lists present, content as variants. */
+function chatRequest(request) {
+  return {
+    model: request.model,
+    messages: request.messages.map((m) => ({
+      role: m.role,
+      content: content(m.content),
+      name: m.name,
+      toolCalls: m.toolCalls ?? [],
+      toolCallId: m.toolCallId,
+    })),
+    maxTokens: request.maxTokens,
+    temperature: request.temperature,
+    topP: request.topP,
+    stop: request.stop ?? [],
+    seed: request.seed,
+    frequencyPenalty: request.frequencyPenalty,
+    presencePenalty: request.presencePenalty,
+    tools: (request.tools ?? []).map((t) => ({ name: t.name, description: t.description, parameters: json(t.parameters) })),
+    toolChoice: toolChoice(request.toolChoice),
+    responseFormat: responseFormat(request.responseFormat),
+    reasoningEffort: request.reasoningEffort,
+  };
+}
+
+/** A WIT stream event as `{type, …}`. */
+function streamEvent({ tag, val }) {
+  switch (tag) {
+    case 'content':
+    case 'reasoning':
+      return { type: tag, text: val };
+    case 'tool-call':
+      return { type: tag, ...val };
+    case 'usage':
+      return { type: tag, ...val };
+    default:
+      return { type: 'finish', reason: val };
+  }
+}
+
+const EMPTY_CONFIG = { primary: undefined, fallbacks: [], aliases: [], models: [], baseUrl: undefined };
+
+/**
+ * A streamed answer: iterate it for events (`for await`); `response()` gives the
+ * assembled answer once the stream has ended. Leaving the loop early closes it.
+ */
+export class ChatStream {
+  #channel;
+  #handle;
+  #response;
+
+  constructor(channel, handle) {
+    this.#channel = channel;
+    this.#handle = handle;
+  }
+
+  async *[Symbol.asyncIterator]() {
+    try {
+      for (;;) {
+        const batch = await this.#channel.call('resource.next', this.#handle);
+        if (batch === undefined) return;
+        for (const event of batch) yield streamEvent(event);
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** The answer assembled so far: content, reasoning, tool calls, usage, finish reason. */
+  async response() {
+    return this.#response ?? this.#channel.call('resource.response', this.#handle);
+  }
+
+  /** Closes the connection (done for you when the loop ends). */
+  async close() {
+    if (this.#handle === undefined) return;
+    const handle = this.#handle;
+    this.#response = await this.#channel.call('resource.response', handle);
+    this.#handle = undefined;
+    await this.#channel.call('resource.close', handle);
+  }
+}
+
+/** The provider: one component instance in its own worker thread. */
+export class Provider {
+  #channel;
+  #settings;
+  #config;
+  #cooldowns = [];
+
+  constructor(channel, settings, config) {
+    this.#channel = channel;
+    this.#settings = settings;
+    this.#config = config;
+  }
+
+  /**
+   * Starts the component. Without `token`, it is resolved as the CLI does:
+   * `HUGGINGFACE_HUB_TOKEN`, then `HF_TOKEN`, then the Hugging Face token file
+   * (from `env`, default `process.env`); `token: null` means none. `config` is an
+   * OpenClaw-style configuration text (JSON or JSON5). The component may reach
+   * `baseUrl`'s origin and nothing else.
+   */
+  static async create(options = {}) {
+    const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
+    const worker = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: { allowedOrigin: originOf(baseUrl) },
+    });
+    worker.unref();
+    const channel = new Channel(worker);
+    await new Promise((resolve, reject) => {
+      const ready = (message) => {
+        if (message?.ready) {
+          worker.off('message', ready);
+          resolve();
+        }
+      };
+      worker.on('message', ready);
+      worker.once('error', reject);
+      worker.ref();
+    });
+    worker.unref();
+    const token = options.token === undefined ? await resolveToken(channel, options.env ?? process.env) : options.token;
+    const settings = {
+      baseUrl,
+      token: token ?? undefined,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      billTo: options.billTo,
+      requestDeadlineMs: options.requestDeadlineMs,
+      streamIdleMs: options.streamIdleMs,
+      streamDeadlineMs: options.streamDeadlineMs,
+    };
+    const config = options.config === undefined ? EMPTY_CONFIG : await channel.call('configuration.parse', options.config);
+    return new Provider(channel, settings, config);
+  }
+
+  /** The configuration in use (from `config`), parsed. */
+  get config() {
+    return this.#config;
+  }
+
+  parseModelRef(reference) {
+    return this.#channel.call('modelRefs.parse', reference);
+  }
+
+  normalizeModelRef(reference) {
+    return this.#channel.call('modelRefs.normalize', reference);
+  }
+
+  builtinCatalog() {
+    return this.#channel.call('catalog.builtin');
+  }
+
+  /** Discovery (`GET /models`); advisory unless `strict`: then a failure rejects instead of falling back. */
+  async discover({ strict = false } = {}) {
+    const found = await this.#channel.call('catalog.discover', this.#settings, strict ? 'strict' : 'advisory');
+    return { models: found.models, source: found.source, warning: asError(found.warning) };
+  }
+
+  /** The models to show: discovered (or built in), with the configuration laid over them. */
+  async models(options) {
+    const { models } = await this.discover(options);
+    return this.#channel.call('catalog.merge', models, this.#config);
+  }
+
+  projectModels(body) {
+    return this.#channel.call('catalog.projectModels', typeof body === 'string' ? new TextEncoder().encode(body) : body);
+  }
+
+  displayName(reference, models) {
+    return this.#channel.call('catalog.displayName', reference, models);
+  }
+
+  parseConfig(text) {
+    return this.#channel.call('configuration.parse', text);
+  }
+
+  onboard(existing, models, { hasToken }) {
+    return this.#channel.call('configuration.onboard', existing ?? undefined, models, hasToken);
+  }
+
+  /** The exact request the router would get (its `Authorization` header holds the token). */
+  buildRequest(request, { stream = false } = {}) {
+    return this.#channel.call('chat.buildRequest', this.#settings, chatRequest(request), stream);
+  }
+
+  /** One non-streamed completion. */
+  complete(request) {
+    return this.#channel.call('chat.complete', this.#settings, chatRequest(request));
+  }
+
+  /** Opens a streamed completion once the router has answered 2xx. */
+  async stream(request) {
+    const { handle } = await this.#channel.call('chat.openStream', this.#settings, chatRequest(request));
+    return new ChatStream(this.#channel, handle);
+  }
+
+  /** The failover chain for `model` (else the configured primary): the fallbacks, then the primary. */
+  candidates(model) {
+    return this.#channel.call('failover.candidates', model, this.#config);
+  }
+
+  /**
+   * A completion with failover over `candidates` (default: the chain for
+   * `request.model`). Resolves `{response, attempts}`; rejects with the error that
+   * ended the run, its `attempts` attached. Models that failed cool down.
+   */
+  async completeWithFailover(request, { candidates } = {}) {
+    const chain = candidates ?? (await this.candidates(request.model));
+    const outcome = await this.#channel.call('failover.complete', this.#settings, chatRequest(request), chain, this.#cooldowns);
+    this.#cooldowns = outcome.cooldowns;
+    const attempts = outcome.attempts.map((a) => ({ model: a.model, error: asError(a.error) }));
+    if (outcome.completion.tag === 'err') throw new ProviderError(outcome.completion.val, attempts);
+    return { response: outcome.completion.val, attempts };
+  }
+
+  /** A stream with failover: `{stream, attempts}`, like `completeWithFailover`. */
+  async streamWithFailover(request, { candidates } = {}) {
+    const chain = candidates ?? (await this.candidates(request.model));
+    const outcome = await this.#channel.call('failover.openStream', this.#settings, chatRequest(request), chain, this.#cooldowns);
+    this.#cooldowns = outcome.cooldowns;
+    const attempts = outcome.attempts.map((a) => ({ model: a.model, error: asError(a.error) }));
+    if (outcome.opened.tag === 'err') throw new ProviderError(outcome.opened.val, attempts);
+    return { stream: new ChatStream(this.#channel, outcome.opened.val.handle), attempts };
+  }
+
+  /** Stops the worker; the provider is unusable afterwards. */
+  async close() {
+    await this.#channel.close();
+  }
+}
+
+/**
+ * `HUGGINGFACE_HUB_TOKEN`, `HF_TOKEN`, then the token file, as the component
+ * decides; the file is only read when neither variable has a token.
+ */
+async function resolveToken(channel, env) {
+  const entries = Object.entries(env).filter(([, value]) => typeof value === 'string');
+  const fromEnv = await channel.call('auth.resolveToken', entries, undefined);
+  if (fromEnv !== undefined) return fromEnv.token;
+  const path = await channel.call('auth.tokenFilePath', entries);
+  if (path === undefined) return undefined;
+  let file;
+  try {
+    const info = await stat(path);
+    if (info.isFile() && info.size <= MAX_TOKEN_FILE_BYTES) file = await readFile(path, 'utf8');
+  } catch {
+    return undefined; // No token file: no token.
+  }
+  const resolved = await channel.call('auth.resolveToken', entries, file);
+  return resolved?.token;
+}
