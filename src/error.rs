@@ -348,6 +348,13 @@ pub(crate) fn json_from_bytes<'a, T: Deserialize<'a>>(body: &'a [u8]) -> serde_j
 /// 1500 bytes anyway.
 pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
+/// A body that grew past `limit` bytes (discovery's 4 MiB, a completion's 8 MiB).
+pub fn body_too_large(limit: usize) -> ProviderError {
+    ProviderError::ResponseTooLarge(ErrorDetails::msg(format!(
+        "the response exceeded {limit} bytes"
+    )))
+}
+
 /// Reads `{"error": "..."}`, `{"error": {"message", "code"}}` or `{"message": ...}`;
 /// anything else, or a body over [`MAX_ERROR_BODY_BYTES`], is taken as text.
 pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {

@@ -9,6 +9,10 @@ component is ``$HF_PROVIDER_COMPONENT`` (scripts/conformance sets it).
 
 import json
 import os
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from hf_provider import _component
@@ -22,7 +26,8 @@ def load_vectors():
     for path in sorted(VECTORS.glob("*.json")):
         doc = json.loads(path.read_text())
         for vector in doc["vectors"]:
-            vectors.append(dict(vector, interface=doc["interface"]))
+            vectors.append(dict(vector, interface=vector.get("interface", doc["interface"]),
+                                live=doc["interface"] == "live"))
     return vectors
 
 
@@ -50,11 +55,15 @@ def same(a, b):
     return a == b
 
 
-def outcome(instance, interface, name, *args):
-    """A call in the vectors' shape: a result as is, anything else as ``{"ok": value}``."""
+def shaped(instance, interface, name, result):
+    """A call's result in the vectors' shape: a result as is, anything else as ``{"ok": value}``."""
     _, ty = instance.func(interface, name)
-    result = plain(instance.call(interface, name, *args))
-    return result if isinstance(ty.result, ResultType) else {"ok": result}
+    return plain(result) if isinstance(ty.result, ResultType) else {"ok": plain(result)}
+
+
+def outcome(instance, interface, name, *args):
+    """A call in the vectors' shape."""
+    return shaped(instance, interface, name, instance.call(interface, name, *args))
 
 
 def run(instance, vector):
@@ -75,14 +84,87 @@ def run(instance, vector):
         decoder.drop(instance.store)
 
 
+class LiveRouter:
+    """The live vectors' fake router (vectors/fake_router.py), in its own process."""
+
+    def __init__(self):
+        self.process = subprocess.Popen([sys.executable, str(VECTORS / "fake_router.py")],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.origin = self.process.stdout.readline().strip()
+
+    def script(self, replies):
+        data = json.dumps({"replies": replies}).encode()
+        urllib.request.urlopen(urllib.request.Request(f"{self.origin}/_script", data=data, method="POST")).read()
+
+    def requests(self):
+        return json.loads(urllib.request.urlopen(f"{self.origin}/_requests").read())
+
+    def stop(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+def with_router(value, origin):
+    return json.loads(json.dumps(value).replace("$ROUTER", origin))
+
+
+def drain(instance, stream):
+    """An open stream drained: texts joined, other events in order, how it ended, the response."""
+    events, end = [], {"ok": None}
+    try:
+        while True:
+            batch = outcome(instance, "chat", "[method]chat-stream.next", stream)
+            if "error" in batch:
+                end = batch
+                break
+            if batch["ok"] is None:
+                break
+            events.extend(batch["ok"])
+        joined = lambda tag: "".join(e["val"] for e in events if e["tag"] == tag)
+        return {
+            "content": joined("content"),
+            "reasoning": joined("reasoning"),
+            "events": [e for e in events if e["tag"] not in ("content", "reasoning")],
+            "end": end,
+            "response": outcome(instance, "chat", "[method]chat-stream.response", stream)["ok"],
+        }
+    finally:
+        stream.drop(instance.store)
+
+
+def cooldowns(items):
+    now_ms = time.time() * 1000
+    return [{"model": c["model"], "failures": c["failures"], "secs": round((c["until-ms"] - now_ms) / 1000)}
+            for c in items]
+
+
+def live(instance, vector, router):
+    router.script(vector.get("router") or {})
+    args = with_router(vector["args"], router.origin)
+    interface, name = vector["interface"], vector["call"]
+    raw = instance.call(interface, name, *args)
+    if (interface, name) == ("chat", "open-stream"):
+        result = {"ok": drain(instance, raw["ok"])} if "ok" in raw else plain(raw)
+    elif interface == "failover":
+        first = "completion" if "completion" in raw else "opened"
+        head = raw[first]
+        if first == "opened" and "ok" in head:
+            head = {"ok": drain(instance, head["ok"])}
+        result = {"ok": {first: plain(head), "attempts": plain(raw["attempts"]), "cooldowns": cooldowns(raw["cooldowns"])}}
+    else:
+        result = shaped(instance, interface, name, raw)
+    return {"result": result, "requests": router.requests()}
+
+
 def test_every_vector_passes_in_wasmtime_py():
     loaded = _component.load(os.environ["HF_PROVIDER_COMPONENT"])
+    router = LiveRouter()
     passed = failed = 0
     for vector in load_vectors():
         # A fresh instance per vector (~0.1 ms): a failure cannot reach the next one.
         instance = _component.Instance(loaded)
         try:
-            actual = run(instance, vector)
+            actual = live(instance, vector, router) if vector["live"] else run(instance, vector)
             if "expect" not in vector:
                 verdict = "the vector has no expectation"
             elif same(vector["expect"], actual):
@@ -96,6 +178,7 @@ def test_every_vector_passes_in_wasmtime_py():
         else:
             failed += 1
             print(f"FAIL {vector['interface']} {vector['id']}: {verdict}")
+    router.stop()
     print(f"python-wasmtime: {passed} passed, {failed} failed")
     assert passed >= 200, f"only {passed} vectors ran"
     assert failed == 0, f"{failed} vectors failed"

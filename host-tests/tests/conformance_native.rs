@@ -47,6 +47,9 @@ fn chat_request(
 }
 
 fn run(vector: &Vector) -> Result<Value, String> {
+    if vector.live {
+        return live::run(vector);
+    }
     let text = |i: usize| arg::<String>(vector, i);
     Ok(match (vector.interface.as_str(), vector.call.as_str()) {
         ("model-refs", "parse") => result(ModelRef::parse(&text(0)?)),
@@ -185,4 +188,213 @@ fn every_vector_passes_in_the_native_core() {
     let (passed, failed) = run_all("native", run);
     assert!(passed >= 200, "only {passed} vectors ran");
     assert_eq!(failed, 0, "{failed} vectors failed (see above)");
+}
+
+/// The live vectors: the core as a sans-IO host uses it, with a plain loopback
+/// HTTP client doing the I/O the component's adapter does through `wasi:http`.
+mod live {
+    use super::*;
+    use hf_provider_host_tests::{LiveRouter, cooldowns, drained, exchange, now_ms, with_router};
+    use huggingface_provider::chat::MAX_CHAT_RESPONSE_BYTES;
+    use huggingface_provider::discovery::{DiscoveryMode, MAX_DISCOVERY_BYTES};
+    use huggingface_provider::error::{
+        ErrorDetails, MAX_ERROR_BODY_BYTES, body_too_large, error_from_response,
+    };
+    use huggingface_provider::failover::Cooldown;
+    use huggingface_provider::http::{HttpRequest, Method};
+
+    fn send(request: &HttpRequest) -> Result<(ResponseHead, Vec<u8>), ProviderError> {
+        let method = match request.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        };
+        let (status, headers, body) =
+            exchange(method, &request.url, &request.headers, &request.body)
+                .map_err(|e| ProviderError::Transport(ErrorDetails::msg(e.to_string())))?;
+        Ok((ResponseHead { status, headers }, body))
+    }
+
+    /// The typed error of a non-2xx answer, its body read up to the error limit.
+    fn failure(head: &ResponseHead, body: &[u8]) -> ProviderError {
+        let shown = &body[..body.len().min(MAX_ERROR_BODY_BYTES)];
+        error_from_response(head, shown, Some(now_ms() / 1000))
+    }
+
+    fn fetch(
+        request: &HttpRequest,
+        limit: usize,
+    ) -> Result<(ResponseHead, Vec<u8>), ProviderError> {
+        let (head, body) = send(request)?;
+        if !head.is_success() {
+            return Err(failure(&head, &body));
+        }
+        if body.len() > limit {
+            return Err(body_too_large(limit).with_response_head(&head));
+        }
+        Ok((head, body))
+    }
+
+    fn discover(
+        settings: &Settings,
+        mode: DiscoveryMode,
+    ) -> Result<discovery::Discovery, ProviderError> {
+        let Some(request) = discovery::discovery_request(settings) else {
+            return Ok(discovery::builtin_discovery());
+        };
+        let redactor = settings.redactor();
+        let outcome = fetch(&request, MAX_DISCOVERY_BYTES).and_then(|(head, body)| {
+            let mut models =
+                discovery::project_models(&body).map_err(|e| e.with_response_head(&head))?;
+            models.iter_mut().for_each(|m| m.redact(&redactor));
+            Ok(models)
+        });
+        discovery::settle(outcome.map_err(|e| e.redact(&redactor)), mode)
+    }
+
+    fn complete(
+        settings: &Settings,
+        model: &ModelRef,
+        request: &ChatRequest,
+    ) -> Result<ChatResponse, ProviderError> {
+        let http = chat::build_request(settings, model, request, false)?;
+        let (head, body) = fetch(&http, MAX_CHAT_RESPONSE_BYTES)?;
+        let mut response = chat::parse_response(model, &head, &body)?;
+        response.redact(&settings.redactor());
+        Ok(response)
+    }
+
+    /// A stream's 2xx answer (head and body), or its typed error.
+    fn open(
+        settings: &Settings,
+        model: &ModelRef,
+        request: &ChatRequest,
+    ) -> Result<(ModelRef, ResponseHead, Vec<u8>), ProviderError> {
+        let http = chat::build_request(settings, model, request, true)?;
+        let (head, body) = send(&http)?;
+        if !head.is_success() {
+            return Err(failure(&head, &body));
+        }
+        Ok((model.clone(), head, body))
+    }
+
+    /// The body of an open stream fed to the decoder in network-sized pieces.
+    fn drain(settings: &Settings, (model, head, body): (ModelRef, ResponseHead, Vec<u8>)) -> Value {
+        let mut decoder = ChatStreamDecoder::new(&model, head).redacting(settings.redactor());
+        let mut events = Vec::new();
+        let mut end = ok(Value::Null);
+        for piece in body.chunks(4096).map(Some).chain([None]) {
+            let fed = match piece {
+                Some(bytes) => decoder.feed(bytes),
+                None => decoder.finish(),
+            };
+            match fed {
+                Ok(batch) => events.extend(batch.into_iter().map(to_json)),
+                Err(e) => {
+                    end = error(to_json(e));
+                    break;
+                }
+            }
+        }
+        drained(&events, end, to_json(decoder.response()))
+    }
+
+    fn failover<T>(
+        args: &[Value],
+        attempt: impl Fn(&Settings, &ModelRef, &ChatRequest) -> Result<T, ProviderError>,
+        finish: impl FnOnce(&Settings, T) -> Value,
+    ) -> Result<(Value, Value, Value), String> {
+        let record: SettingsRecord =
+            serde_json::from_value(args[0].clone()).map_err(|e| e.to_string())?;
+        let request: ChatRequest =
+            serde_json::from_value(args[1].clone()).map_err(|e| e.to_string())?;
+        let chain: Vec<String> =
+            serde_json::from_value(args[2].clone()).map_err(|e| e.to_string())?;
+        let mut kept: Vec<Cooldown> =
+            serde_json::from_value(args[3].clone()).map_err(|e| e.to_string())?;
+        let prepared = record.validate().and_then(|settings| {
+            settings.require_token()?;
+            let refs = chain
+                .iter()
+                .map(|c| ModelRef::parse(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((settings, refs))
+        });
+        let (result, attempts) = match prepared {
+            Ok((settings, refs)) => {
+                let redactor = settings.redactor();
+                let outcome = failover::run(refs, &mut kept, now_ms(), |model| {
+                    attempt(&settings, model, &request).map_err(|e| e.redact(&redactor))
+                });
+                let result = match outcome.result {
+                    Ok(value) => ok(finish(&settings, value)),
+                    Err(e) => error(to_json(e)),
+                };
+                (result, to_json(outcome.attempts))
+            }
+            Err(e) => (error(to_json(e)), Value::Array(Vec::new())),
+        };
+        Ok((result, attempts, cooldowns(&to_json(kept), now_ms())))
+    }
+
+    pub fn run(vector: &Vector) -> Result<Value, String> {
+        let router = LiveRouter::get();
+        router
+            .script(vector.router.as_ref().unwrap_or(&Value::Null))
+            .map_err(|e| e.to_string())?;
+        let args = with_router(&Value::Array(vector.args.clone()), &router.origin);
+        let args = args.as_array().cloned().unwrap_or_default();
+        let settings = || -> Result<Result<Settings, ProviderError>, String> {
+            Ok(serde_json::from_value::<SettingsRecord>(args[0].clone())
+                .map_err(|e| e.to_string())?
+                .validate())
+        };
+        let request = || -> Result<Result<(ModelRef, ChatRequest), ProviderError>, String> {
+            let request: ChatRequest =
+                serde_json::from_value(args[1].clone()).map_err(|e| e.to_string())?;
+            Ok(
+                ModelRef::parse(args[1]["model"].as_str().unwrap_or_default())
+                    .map(|m| (m, request)),
+            )
+        };
+        let result = match (vector.interface.as_str(), vector.call.as_str()) {
+            ("catalog", "discover") => {
+                let mode: DiscoveryMode =
+                    serde_json::from_value(args[1].clone()).map_err(|e| e.to_string())?;
+                result(settings()?.and_then(|s| discover(&s, mode)))
+            }
+            ("chat", "complete") => {
+                let request = request()?;
+                result(settings()?.and_then(|s| {
+                    let (model, request) = request?;
+                    complete(&s, &model, &request).map_err(|e| e.redact(&s.redactor()))
+                }))
+            }
+            ("chat", "open-stream") => {
+                let request = request()?;
+                let opened = settings()?.and_then(|s| {
+                    let (model, request) = request?;
+                    let answer = open(&s, &model, &request).map_err(|e| e.redact(&s.redactor()))?;
+                    Ok(drain(&s, answer))
+                });
+                match opened {
+                    Ok(stream) => ok(stream),
+                    Err(e) => error(to_json(e)),
+                }
+            }
+            ("failover", "complete") => {
+                let (completion, attempts, cooldowns) =
+                    failover(&args, complete, |_, r| to_json(r))?;
+                ok(json!({"completion": completion, "attempts": attempts, "cooldowns": cooldowns}))
+            }
+            ("failover", "open-stream") => {
+                let (opened, attempts, cooldowns) = failover(&args, open, drain)?;
+                ok(json!({"opened": opened, "attempts": attempts, "cooldowns": cooldowns}))
+            }
+            (interface, call) => {
+                return Err(format!("no native live mapping for {interface}.{call}"));
+            }
+        };
+        let requests = router.requests().map_err(|e| e.to_string())?;
+        Ok(json!({"result": result, "requests": requests}))
+    }
 }

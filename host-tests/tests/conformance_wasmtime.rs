@@ -4,8 +4,10 @@
 //! mapping of the vectors is written by hand beyond the stream vectors' steps.
 
 use hf_provider::component_types::{ComponentFunc, Type};
-use hf_provider::{Session, Val};
-use hf_provider_host_tests::{Vector, chunk_bytes, error, ok, run_all};
+use hf_provider::{Origin, Session, Val};
+use hf_provider_host_tests::{
+    LiveRouter, Vector, chunk_bytes, cooldowns, drained, error, now_ms, ok, run_all, with_router,
+};
 use serde_json::{Map, Value, json};
 
 /// A JSON value in the WIT's shape, as a value of type `ty`.
@@ -248,7 +250,89 @@ async fn stream(session: &mut Session, vector: &Vector) -> Result<Value, String>
     ))
 }
 
+/// An open `chat-stream` drained: `next` until it ends, then `response`.
+async fn drain(session: &mut Session, stream: Val) -> Result<Value, String> {
+    let next = "[method]chat-stream.next";
+    let next_ty = session
+        .export_type("chat", next)
+        .map_err(|e| e.to_string())?;
+    let mut events = Vec::new();
+    let end = loop {
+        let results = session
+            .call_export("chat", next, std::slice::from_ref(&stream))
+            .await
+            .map_err(|e| format!("{e:#}"))?;
+        let batch = outcome(&results, &next_ty)?;
+        match batch.get("ok") {
+            Some(Value::Array(items)) => events.extend(items.iter().cloned()),
+            _ => break batch,
+        }
+    };
+    let response_ty = session
+        .export_type("chat", "[method]chat-stream.response")
+        .map_err(|e| e.to_string())?;
+    let results = session
+        .call_export(
+            "chat",
+            "[method]chat-stream.response",
+            std::slice::from_ref(&stream),
+        )
+        .await
+        .map_err(|e| format!("{e:#}"))?;
+    let response = outcome(&results, &response_ty)?;
+    Ok(drained(&events, end, response["ok"].clone()))
+}
+
+/// A live vector: the call against the fake router, then what the router received.
+async fn live(host: &hf_provider::Host, vector: &Vector) -> Result<Value, String> {
+    let router = LiveRouter::get();
+    router
+        .script(vector.router.as_ref().unwrap_or(&Value::Null))
+        .map_err(|e| e.to_string())?;
+    let args = with_router(&Value::Array(vector.args.clone()), &router.origin);
+    let args = args.as_array().cloned().unwrap_or_default();
+    let mut session = host
+        .session(Origin::of_url(&router.origin))
+        .await
+        .map_err(|e| e.to_string())?;
+    let (interface, function) = (vector.interface.as_str(), vector.call.as_str());
+    let (mut results, ty) = call(&mut session, interface, function, &args).await?;
+    let result = match (interface, function) {
+        ("chat", "open-stream") => match results.pop() {
+            Some(Val::Result(Ok(Some(stream)))) => ok(drain(&mut session, *stream).await?),
+            other => outcome(&other.into_iter().collect::<Vec<_>>(), &ty)?,
+        },
+        ("failover", _) => {
+            let Some(Val::Record(fields)) = results.pop() else {
+                return Err("a failover outcome is a record".to_owned());
+            };
+            let record_ty = ty.results().next().ok_or("no result type")?;
+            let Type::Record(record) = record_ty else {
+                return Err("a failover outcome is a record".to_owned());
+            };
+            let mut object = Map::new();
+            for ((name, value), field) in fields.into_iter().zip(record.fields()) {
+                let item = match (name.as_str(), value) {
+                    ("opened", Val::Result(Ok(Some(stream)))) => {
+                        ok(drain(&mut session, *stream).await?)
+                    }
+                    ("cooldowns", value) => cooldowns(&to_json(&value, &field.ty)?, now_ms()),
+                    (_, value) => to_json(&value, &field.ty)?,
+                };
+                object.insert(name, item);
+            }
+            ok(Value::Object(object))
+        }
+        _ => outcome(&results, &ty)?,
+    };
+    let requests = router.requests().map_err(|e| e.to_string())?;
+    Ok(json!({"result": result, "requests": requests}))
+}
+
 async fn run(host: &hf_provider::Host, vector: &Vector) -> Result<Value, String> {
+    if vector.live {
+        return live(host, vector).await;
+    }
     // A fresh instance per vector: nothing one vector leaves behind reaches the next.
     let mut session = host.session(None).await.map_err(|e| e.to_string())?;
     if vector.call == "stream-decoder" {

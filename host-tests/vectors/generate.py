@@ -153,8 +153,10 @@ def error(kind, message="", status=None, request_id=None, provider=None, retry=N
     }
 
 
-def vector(id, rule, call, *args, **extra):
+def vector(id, rule, call, *args, interface=None, **extra):
     v = {"id": id, "rule": rule, "call": call, "args": list(args)}
+    if interface:
+        v["interface"] = interface
     v.update(extra)
     return v
 
@@ -649,6 +651,59 @@ def failover():
     return {"interface": "failover", "vectors": out}
 
 
+def live():
+    """Calls that do I/O, against host-tests/vectors/fake_router.py: `$ROUTER` in a
+    base URL is the router's origin; the outcome also holds what it received."""
+    base = "$ROUTER/v1"
+    rid = [["x-request-id", "req-live"], ["x-inference-provider", "together"]]
+    hello = lambda model: request(model, [message("user", "Hello")])
+    chunks = lambda *pieces, done=True: [sse(*[delta(content=p) for p in pieces], delta(finish="stop"),
+                                             {"choices": [], "usage": {"prompt_tokens": 2, "completion_tokens": len(pieces), "total_tokens": 2 + len(pieces)}},
+                                             done=done)]
+    ok = lambda text: {"json": {"id": "c", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}]}, "headers": rid}
+    err = lambda status, text, headers=(): {"status": status, "json": {"error": text}, "headers": rid + list(headers)}
+    models = {"json": {"object": "list", "data": [MODELS_BODY["data"][0]]}}
+    cases = [
+        ("discover/strict", "§5 GET {base}/models with Bearer and Accept: application/json", "catalog", "discover",
+         {"models": models}, [settings(base_url=base), "strict"]),
+        ("discover/no-token", "§5 without a token nothing is sent: the built-in catalog", "catalog", "discover",
+         {"models": models}, [settings(base_url=base, token=None), "strict"]),
+        ("discover/advisory-500", "§5 advisory: a failure falls back to the built-in catalog and says why", "catalog", "discover",
+         {"models": err(500, "down")}, [settings(base_url=base), "advisory"]),
+        ("discover/strict-401", "§5 strict: the typed error", "catalog", "discover",
+         {"models": err(401, "Invalid credentials")}, [settings(base_url=base), "strict"]),
+        ("discover/advisory-empty", "§5 advisory: zero models fall back too", "catalog", "discover",
+         {"models": {"json": {"object": "list", "data": []}}}, [settings(base_url=base), "advisory"]),
+        ("discover/over-4-mib", "§5 the body is capped at 4 MiB", "catalog", "discover",
+         {"models": {"json": {"object": "list", "data": []}, "pad-to": 4 * 1024 * 1024 + 1}}, [settings(base_url=base), "strict"]),
+        ("complete/ok", "§8 the request as sent, and the provider and request id surfaced", "chat", "complete",
+         {"Qwen/Qwen3-8B:cheapest": ok("Hi!")}, [settings(base_url=base, bill_to="acme"), hello("huggingface/Qwen/Qwen3-8B:cheapest")]),
+        ("complete/429", "§9 429 with Retry-After", "chat", "complete",
+         {"Qwen/Qwen3-8B": err(429, "slow down", [["retry-after", "9"]])}, [settings(base_url=base), hello("huggingface/Qwen/Qwen3-8B")]),
+        ("stream/ok", "§8 a stream: content, finish, usage, [DONE]", "chat", "open-stream",
+         {"Qwen/Qwen3-8B": {"chunks": chunks("Hel", "lo"), "headers": rid}}, [settings(base_url=base), hello("huggingface/Qwen/Qwen3-8B")]),
+        ("stream/truncated", "§8 a stream that ends without [DONE]", "chat", "open-stream",
+         {"Qwen/Qwen3-8B": {"chunks": chunks("cut", done=False), "headers": rid}}, [settings(base_url=base), hello("huggingface/Qwen/Qwen3-8B")]),
+        ("stream/402", "§9 a stream request answered 402", "chat", "open-stream",
+         {"Qwen/Qwen3-8B": err(402, "You have depleted your monthly included credits.")}, [settings(base_url=base), hello("huggingface/Qwen/Qwen3-8B")]),
+        ("failover/advance", "§10 402 and 503 move on; every attempt reported; failed models cool down 30 s", "failover", "complete",
+         {"acme/A": err(402, "credits"), "acme/B": err(503, "loading"), "acme/C": ok("from C")},
+         [settings(base_url=base), hello("huggingface/acme/A"), ["huggingface/acme/A", "huggingface/acme/B", "huggingface/acme/C"], []]),
+        ("failover/stop", "§10 a format error stops the run", "failover", "complete",
+         {"acme/A": err(400, "bad request"), "acme/C": ok("never")},
+         [settings(base_url=base), hello("huggingface/acme/A"), ["huggingface/acme/A", "huggingface/acme/C"], []]),
+        ("failover/stream", "§10 streams fail over until one opens", "failover", "open-stream",
+         {"acme/A": err(429, "busy"), "acme/B": {"chunks": chunks("ok")}},
+         [settings(base_url=base), hello("huggingface/acme/A"), ["huggingface/acme/A", "huggingface/acme/B"], []]),
+        ("failover/no-token", "§10 no token: unauthorized before any request, no attempts", "failover", "complete",
+         {}, [settings(base_url=base, token=None), hello("huggingface/acme/A"), ["huggingface/acme/A"], []]),
+    ]
+    out = []
+    for id, rule, interface, call, replies, args in cases:
+        out.append(vector("live/" + id, rule, call, *args, interface=interface, router=replies))
+    return {"interface": "live", "vectors": out}
+
+
 FILES = {
     "model-refs.json": model_refs,
     "catalog.json": catalog,
@@ -658,6 +713,7 @@ FILES = {
     "errors.json": errors,
     "stream.json": streams,
     "failover.json": failover,
+    "live.json": live,
 }
 
 

@@ -200,9 +200,7 @@ impl BodyReader {
         let mut body = Vec::new();
         while let Some(piece) = self.read(deadline)? {
             if body.len() + piece.len() > limit {
-                return Err(ProviderError::ResponseTooLarge(ErrorDetails::msg(format!(
-                    "the response exceeded {limit} bytes"
-                ))));
+                return Err(crate::error::body_too_large(limit));
             }
             body.extend_from_slice(&piece);
         }

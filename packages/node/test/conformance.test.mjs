@@ -14,6 +14,8 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
 
 const VECTORS = new URL('../../../host-tests/vectors/', import.meta.url);
@@ -85,9 +87,76 @@ async function loadVectors() {
   const vectors = [];
   for (const file of files) {
     const doc = JSON.parse(await readFile(new URL(file, VECTORS), 'utf8'));
-    for (const v of doc.vectors) vectors.push({ ...v, interface: doc.interface });
+    for (const v of doc.vectors) vectors.push({ ...v, interface: v.interface ?? doc.interface, live: doc.interface === 'live' });
   }
   return vectors;
+}
+
+/** The live vectors' fake router (vectors/fake_router.py), in its own process: jco's wasi:http blocks this thread. */
+async function startRouter() {
+  const child = spawn('python3', [fileURLToPath(new URL('fake_router.py', VECTORS))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [origin] = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value]);
+  return { origin, stop: () => child.stdin.end() };
+}
+
+const withRouter = (value, origin) => JSON.parse(JSON.stringify(value).replaceAll('$ROUTER', origin));
+
+/** A nested jco result (`{tag: 'ok' | 'err', val}`) in the vectors' shape. */
+const nestedResult = (r) => (r.tag === 'ok' ? { ok: fromJco(r.val) } : { error: fromJco(r.val) });
+
+/** Cooldowns with `until-ms` as whole seconds from now. */
+const cooldowns = (list) =>
+  list.map((c) => ({ model: c.model, failures: c.failures, secs: Math.round((Number(c.untilMs) - Date.now()) / 1000) }));
+
+/** An open stream drained: texts joined, other events in order, how it ended, the response. */
+function drain(stream) {
+  const events = [];
+  let end = { ok: null };
+  try {
+    for (;;) {
+      const batch = outcome(() => stream.next());
+      if ('error' in batch) {
+        end = batch;
+        break;
+      }
+      if (batch.ok === null) break;
+      events.push(...batch.ok);
+    }
+    const joined = (tag) => events.filter((e) => e.tag === tag).map((e) => e.val).join('');
+    return {
+      content: joined('content'),
+      reasoning: joined('reasoning'),
+      events: events.filter((e) => e.tag !== 'content' && e.tag !== 'reasoning'),
+      end,
+      response: fromJco(stream.response()),
+    };
+  } finally {
+    stream[Symbol.dispose]();
+  }
+}
+
+async function live(provider, vector, router) {
+  await fetch(`${router.origin}/_script`, { method: 'POST', body: JSON.stringify({ replies: vector.router ?? {} }) });
+  const args = withRouter(vector.args, router.origin).map((arg) => toJco(arg));
+  const fn = provider[camel(vector.interface)][camel(vector.call)];
+  let result;
+  if (vector.interface === 'chat' && vector.call === 'open-stream') {
+    let stream;
+    const opened = outcome(() => {
+      stream = fn(...args);
+    });
+    result = 'error' in opened ? opened : { ok: drain(stream) };
+  } else if (vector.interface === 'failover') {
+    const record = fn(...args);
+    const first = 'completion' in record ? 'completion' : 'opened';
+    const head =
+      first === 'opened' && record.opened.tag === 'ok' ? { ok: drain(record.opened.val) } : nestedResult(record[first]);
+    result = { ok: { [first]: head, attempts: fromJco(record.attempts), cooldowns: cooldowns(record.cooldowns) } };
+  } else {
+    result = outcome(() => fn(...args));
+  }
+  const requests = await (await fetch(`${router.origin}/_requests`)).json();
+  return { result, requests };
 }
 
 function run(provider, vector) {
@@ -129,10 +198,11 @@ test('every vector passes in Node through jco', async () => {
   // One instance for every vector, as a Node user holds one: jco takes ~170 ms to
   // instantiate, and the component keeps no state between calls but resources.
   const provider = await instantiate(compile, imports);
+  const router = await startRouter();
   for (const vector of vectors) {
     let verdict;
     try {
-      const actual = run(provider, vector);
+      const actual = vector.live ? await live(provider, vector, router) : run(provider, vector);
       verdict = !('expect' in vector)
         ? 'the vector has no expectation'
         : same(vector.expect, actual)
@@ -147,6 +217,7 @@ test('every vector passes in Node through jco', async () => {
       console.error(`FAIL ${vector.interface} ${vector.id}: ${verdict}`);
     }
   }
+  router.stop();
   console.log(`node-jco: ${passed} passed, ${failed} failed`);
   assert.ok(passed >= 200, `only ${passed} vectors ran`);
   assert.equal(failed, 0, `${failed} vectors failed`);
