@@ -127,8 +127,14 @@ async fn the_world_matches_the_readme_and_imports_only_io_clocks_and_http() {
 
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    // The README's world, the `wit` block that starts with `world root {`.
+    let world = readme
+        .split("```wit\nworld root {")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README shows the world");
     let listed = |kind: &str| -> Vec<String> {
-        let mut items: Vec<String> = readme
+        let mut items: Vec<String> = world
             .lines()
             .filter_map(|line| {
                 line.trim()

@@ -4,6 +4,7 @@
 
 import type {
   ErrorKind,
+  FailoverReason,
   ModelInfo,
   ModelRef,
   ProviderError as WitProviderError,
@@ -14,6 +15,7 @@ import type { CatalogSource } from '../component/interfaces/huggingface-provider
 
 export type {
   ErrorKind,
+  FailoverReason,
   ModelInfo,
   ModelRef,
   Config,
@@ -155,6 +157,8 @@ export declare class Provider {
   buildRequest(request: ChatRequestInput, options?: { stream?: boolean }): Promise<HttpRequest>;
   complete(request: ChatRequestInput): Promise<ChatResponse>;
   stream(request: ChatRequestInput): Promise<ChatStream>;
+  /** How failover treats an error, or `undefined` for errors no other model can change. */
+  failoverReason(error: ProviderError): Promise<FailoverReason | undefined>;
   candidates(model?: string): Promise<string[]>;
   completeWithFailover(
     request: ChatRequestInput,

@@ -311,6 +311,22 @@ export class Provider {
     return new ChatStream(this.#channel, handle);
   }
 
+  /**
+   * How failover treats an error (`auth`, `billing`, `rate-limit`, `overloaded`,
+   * `timeout`, `model-not-found`, `format`…), or `undefined` for errors no other
+   * model can change.
+   */
+  failoverReason(error) {
+    const details = {
+      message: error.message,
+      status: error.status,
+      requestId: error.requestId,
+      provider: error.provider,
+      retryAfterSecs: error.retryAfterSecs,
+    };
+    return this.#channel.call('failover.classify', { kind: error.kind, details });
+  }
+
   /** The failover chain for `model` (else the configured primary): the fallbacks, then the primary. */
   candidates(model) {
     return this.#channel.call('failover.candidates', model, this.#config);

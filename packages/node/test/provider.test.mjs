@@ -94,6 +94,7 @@ test('errors are ProviderErrors with kind, status, request id, provider and retr
   assert.equal(error.provider, 'groq');
   assert.equal(error.retryAfterSecs, 7);
   assert.match(error.message, /slow down/);
+  assert.equal(await provider.failoverReason(error), 'rate-limit');
   assert.ok(!error.message.includes(TOKEN));
   await assert.rejects(provider.parseModelRef('openai/gpt-4o/x'), { kind: 'invalid-model-ref' });
 });

@@ -12,6 +12,7 @@ import {
   type Config,
   type Discovery,
   type ErrorKind,
+  type FailoverReason,
   type HttpRequest,
   type ModelInfo,
   type ModelRef,
@@ -61,6 +62,8 @@ export async function everything(): Promise<string[]> {
   } catch (error) {
     if (error instanceof ProviderError) {
       const kind: ErrorKind = error.kind;
+      const reason: FailoverReason | undefined = await provider.failoverReason(error);
+      seen.push(String(reason));
       seen.push(kind, String(error.status), String(error.requestId), String(error.provider), String(error.retryAfterSecs));
     }
   }
