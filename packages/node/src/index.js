@@ -338,22 +338,25 @@ export class Provider {
    * ended the run, its `attempts` attached. Models that failed cool down.
    */
   async completeWithFailover(request, { candidates } = {}) {
-    const chain = candidates ?? (await this.candidates(request.model));
-    const outcome = await this.#channel.call('failover.complete', this.#settings, chatRequest(request), chain, this.#cooldowns);
-    this.#cooldowns = outcome.cooldowns;
-    const attempts = outcome.attempts.map((a) => ({ model: a.model, error: asError(a.error) }));
-    if (outcome.completion.tag === 'err') throw new ProviderError(outcome.completion.val, attempts);
-    return { response: outcome.completion.val, attempts };
+    const { value, attempts } = await this.#failover('failover.complete', 'completion', request, candidates);
+    return { response: value, attempts };
   }
 
   /** A stream with failover: `{stream, attempts}`, like `completeWithFailover`. */
   async streamWithFailover(request, { candidates } = {}) {
+    const { value, attempts } = await this.#failover('failover.openStream', 'opened', request, candidates);
+    return { stream: new ChatStream(this.#channel, value.handle), attempts };
+  }
+
+  /** One failover run: its outcome's `field` (the first success), and every attempt. */
+  async #failover(call, field, request, candidates) {
     const chain = candidates ?? (await this.candidates(request.model));
-    const outcome = await this.#channel.call('failover.openStream', this.#settings, chatRequest(request), chain, this.#cooldowns);
+    const outcome = await this.#channel.call(call, this.#settings, chatRequest(request), chain, this.#cooldowns);
     this.#cooldowns = outcome.cooldowns;
     const attempts = outcome.attempts.map((a) => ({ model: a.model, error: asError(a.error) }));
-    if (outcome.opened.tag === 'err') throw new ProviderError(outcome.opened.val, attempts);
-    return { stream: new ChatStream(this.#channel, outcome.opened.val.handle), attempts };
+    const result = outcome[field];
+    if (result.tag === 'err') throw new ProviderError(result.val, attempts);
+    return { value: result.val, attempts };
   }
 
   /** Stops the worker; the provider is unusable afterwards. */

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { sse } from '../../node/test/fake-router.mjs';
 
 const run = promisify(execFile);
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
@@ -35,13 +36,6 @@ async function startRouter() {
     stop: () => child.stdin.end(),
   };
 }
-
-const sse = (...pieces) => [
-  ...pieces.map((text) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`),
-  `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
-  `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 12, completion_tokens: pieces.length, total_tokens: 12 + pieces.length } })}\n\n`,
-  'data: [DONE]\n\n',
-];
 
 const MODELS = {
   json: {
@@ -125,7 +119,7 @@ test('openclaw agent streams one chat through the component, to a route the cata
   const router = await startRouter();
   t.after(() => router.stop());
   // `:groq` is no catalog id: the component parses it (prepareDynamicModel) and sends it verbatim.
-  await router.script({ models: MODELS, 'Qwen/Qwen3-8B:groq': { chunks: sse('Hello ', 'from the ', 'component'), headers: [['x-request-id', 'req-oc']] } });
+  await router.script({ models: MODELS, 'Qwen/Qwen3-8B:groq': { chunks: sse(['Hello ', 'from the ', 'component']), headers: [['x-request-id', 'req-oc']] } });
   const { stdout } = await openclaw(await home(router), [
     'agent', '--local', '--agent', 'main', '--model', 'huggingface/Qwen/Qwen3-8B:groq', '--session-key', 'agent:main:conformance',
     '-m', 'hi', '--json', '--timeout', '90',
