@@ -620,6 +620,10 @@ def streams():
     add("token-split-across-events", "§2 a token split across events is still scrubbed", token_body, [token_body])
     add("no-content-type", "§8 a stream without a content type", basic, [basic], [["x-request-id", "r"]])
     add("html-content-type", "§8 an HTML answer to a stream request", "<html></html>", ["<html></html>"], [["content-type", "text/html"]])
+    error_event = sse({"error": {"message": "Upstream failed"}}, done=False)
+    add("error-repeats", "§8 after an error event every call returns it again", error_event,
+        [sse(delta(content="before"), done=False), error_event, sse(delta(content="after"))])
+    add("bytes-after-done", "§8 bytes after [DONE] are ignored, and finish succeeds", basic, [basic, "data: {not json}\n\n"])
     add("invalid-model", "§3 an invalid reference", basic, [basic])
     out[-1]["args"][1] = "huggingface/"
     return {"interface": "chat", "vectors": out}
