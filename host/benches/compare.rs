@@ -15,6 +15,10 @@
 //! - Streaming: an SSE body served by a local hyper server on 127.0.0.1, read
 //!   through the component's `chat-stream`, against the core decoder fed the
 //!   same bytes from memory in 16 KiB reads, scrubbing for the same token.
+//! - `chat.complete` against a local server answering a small completion:
+//!   latency p50 / p99 through the component (wasmtime-wasi-http, a connection
+//!   per request) and through a native Rust client doing the same (the core
+//!   builds the request and parses the answer; hyper, a connection per request).
 //! - The cost of one call through the boundary (`model-refs.parse`), of an
 //!   instantiation from the pre-instantiated component, of compiling the
 //!   component without a cache, and of loading it from wasmtime's cache.
@@ -182,7 +186,7 @@ fn stream_body(bytes: usize) -> Vec<u8> {
 }
 
 /// Serves `body` as the answer to every request, as fast as the socket takes it.
-async fn serve(body: Bytes) -> SocketAddr {
+async fn serve(body: Bytes, content_type: &'static str) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1");
@@ -199,7 +203,7 @@ async fn serve(body: Bytes) -> SocketAddr {
                         Ok::<_, Infallible>(
                             hyper::Response::builder()
                                 .status(200)
-                                .header("content-type", "text/event-stream")
+                                .header("content-type", content_type)
                                 .body(Full::new(body))
                                 .expect("a valid response"),
                         )
@@ -230,6 +234,54 @@ impl Ratios {
             .fold((f64::MAX, f64::MIN), |(l, h), &r| (l.min(r), h.max(r)));
         format!("{:.2}× ({:.2}–{:.2})", self.median(), low, high)
     }
+}
+
+/// Completions per round, for the latency percentiles.
+const COMPLETIONS: usize = 200;
+
+/// The completion the local server answers.
+const COMPLETION: &[u8] = br#"{"id":"c1","object":"chat.completion","model":"Qwen/Qwen3-8B","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}}"#;
+
+/// p50 and p99 of latencies in milliseconds.
+fn percentiles(values: &mut [f64]) -> (f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
+    (at(0.50), at(0.99))
+}
+
+/// A completion as a native Rust client makes it: the core builds the request
+/// and parses the answer, hyper sends it on a new connection.
+async fn native_complete(
+    settings: &huggingface_provider::http::Settings,
+    model: &ModelRef,
+    request: &huggingface_provider::chat::ChatRequest,
+) -> anyhow::Result<huggingface_provider::chat::ChatResponse> {
+    let built = huggingface_provider::chat::build_request(settings, model, request, false)?;
+    let uri: hyper::Uri = built.url.parse()?;
+    let authority = uri.authority().map(|a| a.to_string()).unwrap_or_default();
+    let stream = tokio::net::TcpStream::connect(&authority).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let mut http = hyper::Request::post(uri.path()).header("host", authority);
+    for (name, value) in &built.headers {
+        http = http.header(name, value);
+    }
+    let response = sender
+        .send_request(http.body(Full::new(Bytes::from(built.body)))?)
+        .await?;
+    let head = ResponseHead {
+        status: response.status().as_u16(),
+        headers: response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
+            .collect(),
+    };
+    let body = response.into_body().collect().await?.to_bytes();
+    Ok(huggingface_provider::chat::parse_response(
+        model, &head, &body,
+    )?)
 }
 
 fn ms(d: Duration) -> f64 {
@@ -307,7 +359,7 @@ fn main() -> anyhow::Result<()> {
 
     // Streaming.
     let sse = stream_body(STREAM_BYTES);
-    let addr = runtime.block_on(serve(Bytes::from(sse.clone())));
+    let addr = runtime.block_on(serve(Bytes::from(sse.clone()), "text/event-stream"));
     let base = format!("http://{addr}/v1");
     let settings = hf_provider::settings(&base, Some(TOKEN.into()), 30_000);
     let request = chat_request(
@@ -315,6 +367,24 @@ fn main() -> anyhow::Result<()> {
         vec![text_message(Role::User, "hi")],
     );
     let model = ModelRef::parse("huggingface/Qwen/Qwen3-8B").expect("a reference");
+
+    // Completions.
+    let completion_addr =
+        runtime.block_on(serve(Bytes::from_static(COMPLETION), "application/json"));
+    let completion_base = format!("http://{completion_addr}/v1");
+    let completion_settings = hf_provider::settings(&completion_base, Some(TOKEN.into()), 30_000);
+    let core_settings = huggingface_provider::http::Settings::new(
+        &completion_base,
+        huggingface_provider::http::Token::new(TOKEN),
+        30_000,
+    )?;
+    let core_request = huggingface_provider::chat::ChatRequest {
+        messages: vec![huggingface_provider::chat::Message::text(
+            huggingface_provider::chat::Role::User,
+            "hi",
+        )],
+        ..Default::default()
+    };
 
     let mut native_ms = vec![Vec::new(); bodies.len()];
     let mut component_ms = vec![Vec::new(); bodies.len()];
@@ -324,6 +394,7 @@ fn main() -> anyhow::Result<()> {
     let (mut parse_component, mut parse_native) = (Vec::new(), Vec::new());
     let mut instantiate = Vec::new();
     let (mut compile_cold, mut compile_cached) = (Vec::new(), Vec::new());
+    let (mut complete_component, mut complete_native) = (Vec::new(), Vec::new());
 
     let rounds = rounds();
     for round in 0..rounds {
@@ -396,6 +467,23 @@ fn main() -> anyhow::Result<()> {
         });
         stream_component.push(ms(through_component));
         stream_memory.push(ms(in_memory));
+
+        // Completions: the component's whole call, against a native client's.
+        let mut session = runtime.block_on(host.session(Origin::of_url(&completion_base)))?;
+        let mut through_component = Vec::with_capacity(COMPLETIONS);
+        let mut natively = Vec::with_capacity(COMPLETIONS);
+        for _ in 0..COMPLETIONS {
+            let start = Instant::now();
+            let answer = runtime.block_on(session.complete(&completion_settings, &request));
+            black_box(answer.expect("no trap").expect("a completion"));
+            through_component.push(ms(start.elapsed()));
+            let start = Instant::now();
+            let answer = runtime.block_on(native_complete(&core_settings, &model, &core_request));
+            black_box(answer?);
+            natively.push(ms(start.elapsed()));
+        }
+        complete_component.push(percentiles(&mut through_component));
+        complete_native.push(percentiles(&mut natively));
 
         // One call through the boundary, against the same work natively.
         let reference = "huggingface/Qwen/Qwen3-8B:cheapest";
@@ -495,6 +583,50 @@ fn main() -> anyhow::Result<()> {
         ratio(&stream_component, &stream_memory).cell()
     );
 
+    println!("\n## Chat completions\n");
+    println!(
+        "{COMPLETIONS} `chat.complete` calls a round against a local hyper server answering a \
+         {}-byte completion, each on a new connection: through the component (wasmtime-wasi-http), \
+         and through a native Rust client doing the same work (the core builds the request and \
+         parses the answer; hyper sends it). Median of the rounds, and the added latency.\n",
+        COMPLETION.len()
+    );
+    println!("| client | p50 | p99 |");
+    println!("|---|---|---|");
+    let pick = |rows: &[(f64, f64)], p99: bool| -> Vec<f64> {
+        rows.iter()
+            .map(|&(p50, p99v)| if p99 { p99v } else { p50 })
+            .collect()
+    };
+    for (label, rows) in [
+        ("component `chat.complete`", &complete_component),
+        ("native Rust client", &complete_native),
+    ] {
+        println!(
+            "| {label} | {:.3} ms | {:.3} ms |",
+            median_of(&pick(rows, false)),
+            median_of(&pick(rows, true))
+        );
+    }
+    let added = |p99: bool| -> f64 {
+        median_of(&pick(&complete_component, p99)) - median_of(&pick(&complete_native, p99))
+    };
+    println!(
+        "| added by the component | {:+.0} µs ({}) | {:+.0} µs ({}) |",
+        added(false) * 1e3,
+        ratio(
+            &pick(&complete_component, false),
+            &pick(&complete_native, false)
+        )
+        .cell(),
+        added(true) * 1e3,
+        ratio(
+            &pick(&complete_component, true),
+            &pick(&complete_native, true)
+        )
+        .cell()
+    );
+
     println!("\n## Calls, instances, compiling\n");
     println!("| what | time | ratio |");
     println!("|---|---|---|");
@@ -530,6 +662,7 @@ fn main() -> anyhow::Result<()> {
         "parseMs": {"component": parse_component, "native": parse_native},
         "instantiateMs": instantiate,
         "compileMs": {"cold": compile_cold, "cached": compile_cached},
+        "completeMs": {"component": complete_component, "native": complete_native},
     });
     println!("\nCOMPARE_RESULT {result}");
     Ok(())
