@@ -14,9 +14,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-/// Argument `i` of a vector, as a core type.
-fn arg<T: DeserializeOwned>(vector: &Vector, i: usize) -> Result<T, String> {
-    let value = vector.args.get(i).cloned().unwrap_or(Value::Null);
+/// Argument `i` of a call, as a core type.
+fn arg<T: DeserializeOwned>(args: &[Value], i: usize) -> Result<T, String> {
+    let value = args.get(i).cloned().unwrap_or(Value::Null);
     serde_json::from_value(value).map_err(|e| format!("argument {i}: {e}"))
 }
 
@@ -32,17 +32,17 @@ fn result<T: Serialize>(outcome: Result<T, ProviderError>) -> Value {
     }
 }
 
-fn settings(vector: &Vector, i: usize) -> Result<Result<Settings, ProviderError>, String> {
-    Ok(arg::<SettingsRecord>(vector, i)?.validate())
+fn settings(args: &[Value], i: usize) -> Result<Result<Settings, ProviderError>, String> {
+    Ok(arg::<SettingsRecord>(args, i)?.validate())
 }
 
 /// A chat request's model reference and the rest of it.
 fn chat_request(
-    vector: &Vector,
+    args: &[Value],
     i: usize,
 ) -> Result<Result<(ModelRef, ChatRequest), ProviderError>, String> {
-    let request: ChatRequest = arg(vector, i)?;
-    let model = vector.args[i]["model"].as_str().unwrap_or_default();
+    let request: ChatRequest = arg(args, i)?;
+    let model = args[i]["model"].as_str().unwrap_or_default();
     Ok(ModelRef::parse(model).map(|model| (model, request)))
 }
 
@@ -50,7 +50,8 @@ fn run(vector: &Vector) -> Result<Value, String> {
     if vector.live {
         return live::run(vector);
     }
-    let text = |i: usize| arg::<String>(vector, i);
+    let args = vector.args.as_slice();
+    let text = |i: usize| arg::<String>(args, i);
     Ok(match (vector.interface.as_str(), vector.call.as_str()) {
         ("model-refs", "parse") => result(ModelRef::parse(&text(0)?)),
         ("model-refs", "normalize") => result(ModelRef::parse(&text(0)?).map(|r| r.normalized())),
@@ -58,23 +59,23 @@ fn run(vector: &Vector) -> Result<Value, String> {
         ("catalog", "builtin") => ok(to_json(catalog::builtin())),
         ("catalog", "project-models") => result(discovery::project_models(text(0)?.as_bytes())),
         ("catalog", "merge") => {
-            let models: Vec<catalog::ModelInfo> = arg(vector, 0)?;
-            let config: Config = arg(vector, 1)?;
+            let models: Vec<catalog::ModelInfo> = arg(args, 0)?;
+            let config: Config = arg(args, 1)?;
             ok(to_json(config::merge(&models, &config)))
         }
         ("catalog", "derive-name") => {
-            let owned_by: Option<String> = arg(vector, 1)?;
+            let owned_by: Option<String> = arg(args, 1)?;
             ok(to_json(catalog::derive_name(
                 &text(0)?,
                 owned_by.as_deref(),
             )))
         }
         ("catalog", "display-name") => {
-            let models: Vec<catalog::ModelInfo> = arg(vector, 1)?;
+            let models: Vec<catalog::ModelInfo> = arg(args, 1)?;
             result(ModelRef::parse(&text(0)?).map(|r| catalog::display_name_for(&r, &models)))
         }
         ("catalog", "explain-route") => {
-            let model: catalog::ModelInfo = arg(vector, 0)?;
+            let model: catalog::ModelInfo = arg(args, 0)?;
             result(ModelRef::parse(&text(1)?).map(|r| {
                 r.route
                     .as_ref()
@@ -84,37 +85,37 @@ fn run(vector: &Vector) -> Result<Value, String> {
         }
         ("configuration", "parse") => result(Config::parse(&text(0)?)),
         ("configuration", "onboard") => {
-            let existing: Option<String> = arg(vector, 0)?;
-            let models: Vec<catalog::ModelInfo> = arg(vector, 1)?;
-            let has_token: bool = arg(vector, 2)?;
+            let existing: Option<String> = arg(args, 0)?;
+            let models: Vec<catalog::ModelInfo> = arg(args, 1)?;
+            let has_token: bool = arg(args, 2)?;
             result(config::onboard(existing.as_deref(), &models, has_token))
         }
         ("auth", "token-file-path") => {
-            let env: Vec<(String, String)> = arg(vector, 0)?;
+            let env: Vec<(String, String)> = arg(args, 0)?;
             ok(to_json(auth::token_file_path(&env)))
         }
         ("auth", "resolve-token") => {
-            let env: Vec<(String, String)> = arg(vector, 0)?;
-            let file: Option<String> = arg(vector, 1)?;
+            let env: Vec<(String, String)> = arg(args, 0)?;
+            let file: Option<String> = arg(args, 1)?;
             let resolved = auth::resolve_token(&env, file.as_deref());
             ok(resolved.map_or(
                 Value::Null,
                 |(token, source)| json!({"token": token.expose(), "source": to_json(source)}),
             ))
         }
-        ("chat", "check-task") => result(chat::check_task(arg::<Task>(vector, 0)?)),
+        ("chat", "check-task") => result(chat::check_task(arg::<Task>(args, 0)?)),
         ("chat", "check-request") => {
-            let model: catalog::ModelInfo = arg(vector, 0)?;
+            let model: catalog::ModelInfo = arg(args, 0)?;
             result(
-                chat_request(vector, 1)?.and_then(|(reference, request)| {
+                chat_request(args, 1)?.and_then(|(reference, request)| {
                     chat::check_request(&model, &reference, &request)
                 }),
             )
         }
         ("chat", "build-request") => {
-            let streaming: bool = arg(vector, 2)?;
-            let request = chat_request(vector, 1)?;
-            let built = settings(vector, 0)?.and_then(|settings| {
+            let streaming: bool = arg(args, 2)?;
+            let request = chat_request(args, 1)?;
+            let built = settings(args, 0)?.and_then(|settings| {
                 let (model, request) = request?;
                 chat::build_request(&settings, &model, &request, streaming)
                     .map_err(|e| e.redact(&settings.redactor()))
@@ -123,8 +124,8 @@ fn run(vector: &Vector) -> Result<Value, String> {
         }
         ("chat", "parse-response") => {
             let head = ResponseHead {
-                status: arg(vector, 1)?,
-                headers: arg(vector, 2)?,
+                status: arg(args, 1)?,
+                headers: arg(args, 2)?,
             };
             let body = text(3)?;
             result(
@@ -135,17 +136,15 @@ fn run(vector: &Vector) -> Result<Value, String> {
         }
         ("chat", "stream-decoder") => stream(vector)?,
         ("failover", "candidates") => {
-            let requested: Option<String> = arg(vector, 0)?;
-            let config: Config = arg(vector, 1)?;
+            let requested: Option<String> = arg(args, 0)?;
+            let config: Config = arg(args, 1)?;
             result(
                 failover::candidates(requested.as_deref(), &config)
                     .map(|chain| chain.iter().map(ModelRef::normalized).collect::<Vec<_>>()),
             )
         }
-        ("failover", "classify") => ok(to_json(arg::<ProviderError>(vector, 0)?.failover_reason())),
-        ("failover", "advances") => ok(to_json(
-            arg::<ProviderError>(vector, 0)?.advances_failover(),
-        )),
+        ("failover", "classify") => ok(to_json(arg::<ProviderError>(args, 0)?.failover_reason())),
+        ("failover", "advances") => ok(to_json(arg::<ProviderError>(args, 0)?.advances_failover())),
         (interface, call) => return Err(format!("no native mapping for {interface}.{call}")),
     })
 }
@@ -153,15 +152,16 @@ fn run(vector: &Vector) -> Result<Value, String> {
 /// A stream vector: the decoder fed every chunk, then finished, then asked for
 /// the response it assembled.
 fn stream(vector: &Vector) -> Result<Value, String> {
-    let headers: Vec<(String, String)> = arg(vector, 2)?;
+    let args = vector.args.as_slice();
+    let headers: Vec<(String, String)> = arg(args, 2)?;
     let chunks = vector
         .args
         .get(3)
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let opened = settings(vector, 0)?.and_then(|settings| {
-        let model = ModelRef::parse(&arg::<String>(vector, 1).unwrap_or_default())?;
+    let opened = settings(args, 0)?.and_then(|settings| {
+        let model = ModelRef::parse(&arg::<String>(args, 1).unwrap_or_default())?;
         let head = ResponseHead {
             status: 200,
             headers,
@@ -303,15 +303,10 @@ mod live {
         attempt: impl Fn(&Settings, &ModelRef, &ChatRequest) -> Result<T, ProviderError>,
         finish: impl FnOnce(&Settings, T) -> Value,
     ) -> Result<(Value, Value, Value), String> {
-        let record: SettingsRecord =
-            serde_json::from_value(args[0].clone()).map_err(|e| e.to_string())?;
-        let request: ChatRequest =
-            serde_json::from_value(args[1].clone()).map_err(|e| e.to_string())?;
-        let chain: Vec<String> =
-            serde_json::from_value(args[2].clone()).map_err(|e| e.to_string())?;
-        let mut kept: Vec<Cooldown> =
-            serde_json::from_value(args[3].clone()).map_err(|e| e.to_string())?;
-        let prepared = record.validate().and_then(|settings| {
+        let request: ChatRequest = arg(args, 1)?;
+        let chain: Vec<String> = arg(args, 2)?;
+        let mut kept: Vec<Cooldown> = arg(args, 3)?;
+        let prepared = settings(args, 0)?.and_then(|settings| {
             settings.require_token()?;
             let refs = chain
                 .iter()
@@ -343,35 +338,21 @@ mod live {
             .map_err(|e| e.to_string())?;
         let args = with_router(&Value::Array(vector.args.clone()), &router.origin);
         let args = args.as_array().cloned().unwrap_or_default();
-        let settings = || -> Result<Result<Settings, ProviderError>, String> {
-            Ok(serde_json::from_value::<SettingsRecord>(args[0].clone())
-                .map_err(|e| e.to_string())?
-                .validate())
-        };
-        let request = || -> Result<Result<(ModelRef, ChatRequest), ProviderError>, String> {
-            let request: ChatRequest =
-                serde_json::from_value(args[1].clone()).map_err(|e| e.to_string())?;
-            Ok(
-                ModelRef::parse(args[1]["model"].as_str().unwrap_or_default())
-                    .map(|m| (m, request)),
-            )
-        };
         let result = match (vector.interface.as_str(), vector.call.as_str()) {
             ("catalog", "discover") => {
-                let mode: DiscoveryMode =
-                    serde_json::from_value(args[1].clone()).map_err(|e| e.to_string())?;
-                result(settings()?.and_then(|s| discover(&s, mode)))
+                let mode: DiscoveryMode = arg(&args, 1)?;
+                result(settings(&args, 0)?.and_then(|s| discover(&s, mode)))
             }
             ("chat", "complete") => {
-                let request = request()?;
-                result(settings()?.and_then(|s| {
+                let request = chat_request(&args, 1)?;
+                result(settings(&args, 0)?.and_then(|s| {
                     let (model, request) = request?;
                     complete(&s, &model, &request).map_err(|e| e.redact(&s.redactor()))
                 }))
             }
             ("chat", "open-stream") => {
-                let request = request()?;
-                let opened = settings()?.and_then(|s| {
+                let request = chat_request(&args, 1)?;
+                let opened = settings(&args, 0)?.and_then(|s| {
                     let (model, request) = request?;
                     let answer = open(&s, &model, &request).map_err(|e| e.redact(&s.redactor()))?;
                     Ok(drain(&s, answer))
