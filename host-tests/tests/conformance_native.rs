@@ -2,7 +2,7 @@
 //! call mapped to the core function the component adapter calls, with values in
 //! the WIT's JSON shape through the core's `serde` feature.
 
-use hf_provider_host_tests::{Vector, chunk_bytes, error, ok, run_all};
+use hf_provider_host_tests::{Vector, check_all, chunk_bytes, error, load_vectors, ok};
 use huggingface_provider::chat::{self, ChatRequest, ChatResponse, Task};
 use huggingface_provider::config::{self, Config};
 use huggingface_provider::error::ProviderError;
@@ -185,7 +185,8 @@ fn stream(vector: &Vector) -> Result<Value, String> {
 
 #[test]
 fn every_vector_passes_in_the_native_core() {
-    let (passed, failed) = run_all("native", run);
+    let vectors = load_vectors();
+    let (passed, failed) = check_all("native", &vectors, vectors.iter().map(run));
     assert!(passed >= 200, "only {passed} vectors ran");
     assert_eq!(failed, 0, "{failed} vectors failed (see above)");
 }

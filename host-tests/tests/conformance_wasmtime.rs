@@ -6,7 +6,7 @@
 use hf_provider::component_types::{ComponentFunc, Type};
 use hf_provider::{Origin, Session, Val};
 use hf_provider_host_tests::{
-    LiveRouter, Vector, chunk_bytes, cooldowns, drained, error, now_ms, ok, run_all, with_router,
+    LiveRouter, Vector, check_all, chunk_bytes, cooldowns, drained, error, now_ms, ok, with_router,
 };
 use serde_json::{Map, Value, json};
 
@@ -350,12 +350,7 @@ async fn every_vector_passes_in_wasmtime() {
     for vector in &vectors {
         results.push(run(&host, vector).await);
     }
-    let mut by_id = vectors.iter().map(|v| v.id.clone()).zip(results);
-    let (passed, failed) = run_all("wasmtime", |vector| {
-        let (id, result) = by_id.next().expect("one result per vector");
-        assert_eq!(id, vector.id);
-        result
-    });
+    let (passed, failed) = check_all("wasmtime", &vectors, results);
     assert!(passed >= 200, "only {passed} vectors ran");
     assert_eq!(failed, 0, "{failed} vectors failed (see above)");
 }
