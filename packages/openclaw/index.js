@@ -295,9 +295,10 @@ export default {
         } catch {
           return undefined;
         }
-        const catalog = known.size ? [...known.values()] : (await provider.builtinCatalog()).map(definition);
+        const builtin = await provider.builtinCatalog();
+        const catalog = known.size ? [...known.values()] : builtin.map(definition);
         const base = catalog.find((m) => m.id === reference.model);
-        const name = await provider.displayName(reference.normalized, await provider.builtinCatalog());
+        const name = await provider.displayName(reference.normalized, builtin);
         const model = {
           ...(base ?? { reasoning: false, input: ['text'], contextWindow: 131072, maxTokens: 8192, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } }),
           id: ctx.modelId,
