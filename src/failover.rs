@@ -4,7 +4,8 @@
 //! - The chain is: the requested model, the configured fallbacks in order, then
 //!   the primary; duplicates removed by their normalised reference.
 //! - [`run`] is generic over the attempt, so the same loop drives non-streaming
-//!   calls and stream openings, in the component and in native tests.
+//!   calls and stream openings in every adapter; it is `async` because an
+//!   attempt may be (the browser's `fetch`).
 //! - Cooldowns are plain data the caller keeps between calls (the component keeps
 //!   no state across calls): a failed model waits 30 s, then 1 min, then 5 min
 //!   before it is tried first again; it is still tried, last, when nothing else is left.
@@ -131,18 +132,18 @@ pub struct Outcome<T> {
 /// Tries each candidate (cooling ones last, at most [`MAX_FAILOVER_ATTEMPTS`])
 /// until one succeeds or an error that another model cannot fix; updates
 /// `cooldowns` as it goes.
-pub fn run<T>(
+pub async fn run<T>(
     candidates: Vec<ModelRef>,
     cooldowns: &mut Vec<Cooldown>,
     now_ms: u64,
-    mut attempt: impl FnMut(&ModelRef) -> Result<T, ProviderError>,
+    mut attempt: impl AsyncFnMut(&ModelRef) -> Result<T, ProviderError>,
 ) -> Outcome<T> {
     let mut attempts = Vec::new();
     let mut last_error = None;
     let ordered = order(candidates, cooldowns, now_ms);
     for candidate in ordered.into_iter().take(MAX_FAILOVER_ATTEMPTS) {
         let model = candidate.normalized();
-        match attempt(&candidate) {
+        match attempt(&candidate).await {
             Ok(value) => {
                 record_success(cooldowns, &model);
                 attempts.push(Attempt { model, error: None });
@@ -183,6 +184,7 @@ pub fn run<T>(
 mod tests {
     use super::*;
     use crate::error::ErrorDetails;
+    use crate::flow::block_on;
 
     fn config(primary: &str, fallbacks: &[&str]) -> Config {
         Config::parse(&serde_json::json!({"agents":{"defaults":{"model":{"primary":primary,"fallbacks":fallbacks}}}}).to_string()).unwrap()
@@ -212,10 +214,10 @@ mod tests {
             .collect();
         let mut cooldowns = cooldowns;
         let mut tried = 0;
-        let outcome: Outcome<()> = run(chain, &mut cooldowns, 0, |_| {
+        let outcome: Outcome<()> = block_on(run(chain, &mut cooldowns, 0, async |_| {
             tried += 1;
             Err(ProviderError::RateLimited(ErrorDetails::msg("busy")))
-        });
+        }));
         assert_eq!(tried, MAX_FAILOVER_ATTEMPTS);
         assert_eq!(outcome.attempts.len(), MAX_FAILOVER_ATTEMPTS);
         assert_eq!(
@@ -257,13 +259,13 @@ mod tests {
     fn run_advances_on_transient_errors_and_stops_on_format_errors() {
         let chain = candidates(Some("a/one"), &config("huggingface/a/three", &["a/two"])).unwrap();
         let mut cooldowns = Vec::new();
-        let outcome = run(chain.clone(), &mut cooldowns, 0, |c| {
+        let outcome = block_on(run(chain.clone(), &mut cooldowns, 0, async |c| {
             match c.model.as_str() {
                 "a/one" => Err(ProviderError::PaymentRequired(ErrorDetails::msg("402"))),
                 "a/two" => Err(ProviderError::RateLimited(ErrorDetails::msg("429"))),
                 _ => Ok("three"),
             }
-        });
+        }));
         assert_eq!(outcome.result.unwrap(), "three");
         assert_eq!(outcome.attempts.len(), 3);
         assert_eq!(
@@ -274,9 +276,9 @@ mod tests {
         assert_eq!(cooldowns.len(), 2);
 
         let mut cooldowns = Vec::new();
-        let outcome = run(chain, &mut cooldowns, 0, |_| -> Result<(), _> {
+        let outcome = block_on(run(chain, &mut cooldowns, 0, async |_| -> Result<(), _> {
             Err(ProviderError::BadRequest(ErrorDetails::msg("400")))
-        });
+        }));
         assert_eq!(outcome.result.unwrap_err().kind(), "bad-request");
         assert_eq!(outcome.attempts.len(), 1);
         assert!(cooldowns.is_empty());

@@ -191,145 +191,100 @@ fn every_vector_passes_in_the_native_core() {
     assert_eq!(failed, 0, "{failed} vectors failed (see above)");
 }
 
-/// The live vectors: the core as a sans-IO host uses it, with a plain loopback
-/// HTTP client doing the I/O the component's adapter does through `wasi:http`.
+/// The live vectors: the core's flows (as every adapter runs them) over a plain
+/// loopback HTTP client, instead of the component's `wasi:http`.
 mod live {
     use super::*;
     use hf_provider_host_tests::{LiveRouter, cooldowns, drained, exchange, now_ms, with_router};
-    use huggingface_provider::chat::MAX_CHAT_RESPONSE_BYTES;
-    use huggingface_provider::discovery::{DiscoveryMode, MAX_DISCOVERY_BYTES};
-    use huggingface_provider::error::{
-        ErrorDetails, MAX_ERROR_BODY_BYTES, body_too_large, error_from_response,
-    };
+    use huggingface_provider::discovery::DiscoveryMode;
+    use huggingface_provider::error::ErrorDetails;
     use huggingface_provider::failover::Cooldown;
+    use huggingface_provider::flow::{self, Deadline, ResponseBody, Transport, block_on};
     use huggingface_provider::http::{HttpRequest, Method};
+    use std::sync::LazyLock;
+    use std::time::Instant;
 
-    fn send(request: &HttpRequest) -> Result<(ResponseHead, Vec<u8>), ProviderError> {
-        let method = match request.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        };
-        let (status, headers, body) =
-            exchange(method, &request.url, &request.headers, &request.body)
-                .map_err(|e| ProviderError::Transport(ErrorDetails::msg(e.to_string())))?;
-        Ok((ResponseHead { status, headers }, body))
-    }
+    /// A blocking client that reads each answer whole, then hands it out in
+    /// network-sized pieces.
+    struct Loopback;
 
-    /// The typed error of a non-2xx answer, its body read up to the error limit.
-    fn failure(head: &ResponseHead, body: &[u8]) -> ProviderError {
-        let shown = &body[..body.len().min(MAX_ERROR_BODY_BYTES)];
-        error_from_response(head, shown, Some(now_ms() / 1000))
-    }
+    /// The origin of the loopback client's monotonic clock.
+    static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
 
-    fn fetch(
-        request: &HttpRequest,
-        limit: usize,
-    ) -> Result<(ResponseHead, Vec<u8>), ProviderError> {
-        let (head, body) = send(request)?;
-        if !head.is_success() {
-            return Err(failure(&head, &body));
+    struct Pieces(std::vec::IntoIter<Vec<u8>>);
+
+    impl ResponseBody for Pieces {
+        async fn read(&mut self, _: &Deadline) -> Result<Option<Vec<u8>>, ProviderError> {
+            Ok(self.0.next())
         }
-        if body.len() > limit {
-            return Err(body_too_large(limit).with_response_head(&head));
+    }
+
+    impl Transport for Loopback {
+        type Body = Pieces;
+
+        fn monotonic_ms(&self) -> u64 {
+            STARTED.elapsed().as_millis() as u64
         }
-        Ok((head, body))
-    }
 
-    fn discover(
-        settings: &Settings,
-        mode: DiscoveryMode,
-    ) -> Result<discovery::Discovery, ProviderError> {
-        let Some(request) = discovery::discovery_request(settings) else {
-            return Ok(discovery::builtin_discovery());
-        };
-        let redactor = settings.redactor();
-        let outcome = fetch(&request, MAX_DISCOVERY_BYTES).and_then(|(head, body)| {
-            let mut models =
-                discovery::project_models(&body).map_err(|e| e.with_response_head(&head))?;
-            models.iter_mut().for_each(|m| m.redact(&redactor));
-            Ok(models)
-        });
-        discovery::settle(outcome.map_err(|e| e.redact(&redactor)), mode)
-    }
-
-    fn complete(
-        settings: &Settings,
-        model: &ModelRef,
-        request: &ChatRequest,
-    ) -> Result<ChatResponse, ProviderError> {
-        let http = chat::build_request(settings, model, request, false)?;
-        let (head, body) = fetch(&http, MAX_CHAT_RESPONSE_BYTES)?;
-        let mut response = chat::parse_response(model, &head, &body)?;
-        response.redact(&settings.redactor());
-        Ok(response)
-    }
-
-    /// A stream's 2xx answer (head and body), or its typed error.
-    fn open(
-        settings: &Settings,
-        model: &ModelRef,
-        request: &ChatRequest,
-    ) -> Result<(ModelRef, ResponseHead, Vec<u8>), ProviderError> {
-        let http = chat::build_request(settings, model, request, true)?;
-        let (head, body) = send(&http)?;
-        if !head.is_success() {
-            return Err(failure(&head, &body));
+        fn unix_ms(&self) -> u64 {
+            now_ms()
         }
-        Ok((model.clone(), head, body))
-    }
 
-    /// The body of an open stream fed to the decoder in network-sized pieces.
-    fn drain(settings: &Settings, (model, head, body): (ModelRef, ResponseHead, Vec<u8>)) -> Value {
-        let mut decoder = ChatStreamDecoder::new(&model, head).redacting(settings.redactor());
-        let mut events = Vec::new();
-        let mut end = ok(Value::Null);
-        for piece in body.chunks(4096).map(Some).chain([None]) {
-            let fed = match piece {
-                Some(bytes) => decoder.feed(bytes),
-                None => decoder.finish(),
+        async fn send(
+            &self,
+            request: &HttpRequest,
+            _: u32,
+            _: &Deadline,
+        ) -> Result<(ResponseHead, Pieces), ProviderError> {
+            let method = match request.method {
+                Method::Get => "GET",
+                Method::Post => "POST",
             };
-            match fed {
-                Ok(batch) => events.extend(batch.into_iter().map(to_json)),
-                Err(e) => {
-                    end = error(to_json(e));
-                    break;
-                }
-            }
+            let (status, headers, body) =
+                exchange(method, &request.url, &request.headers, &request.body)
+                    .map_err(|e| ProviderError::Transport(ErrorDetails::msg(e.to_string())))?;
+            let pieces: Vec<Vec<u8>> = body.chunks(4096).map(<[u8]>::to_vec).collect();
+            Ok((ResponseHead { status, headers }, Pieces(pieces.into_iter())))
         }
-        drained(&events, end, to_json(decoder.response()))
+    }
+
+    /// An open stream drained: texts joined, other events in order, how it ended.
+    fn drain(mut stream: flow::ChatStream<Pieces>) -> Value {
+        let mut events = Vec::new();
+        let end = loop {
+            match block_on(stream.next(&Loopback)) {
+                Ok(Some(batch)) => events.extend(batch.into_iter().map(to_json)),
+                Ok(None) => break ok(Value::Null),
+                Err(e) => break error(to_json(e)),
+            }
+        };
+        drained(&events, end, to_json(stream.response()))
     }
 
     fn failover<T>(
         args: &[Value],
-        attempt: impl Fn(&Settings, &ModelRef, &ChatRequest) -> Result<T, ProviderError>,
-        finish: impl FnOnce(&Settings, T) -> Value,
+        attempt: impl AsyncFn(&Settings, &ModelRef, &ChatRequest) -> Result<T, ProviderError>,
+        finish: impl FnOnce(T) -> Value,
     ) -> Result<(Value, Value, Value), String> {
         let request: ChatRequest = arg(args, 1)?;
         let chain: Vec<String> = arg(args, 2)?;
         let mut kept: Vec<Cooldown> = arg(args, 3)?;
-        let prepared = settings(args, 0)?.and_then(|settings| {
-            settings.require_token()?;
-            let refs = chain
-                .iter()
-                .map(|c| ModelRef::parse(c))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((settings, refs))
-        });
-        let (result, attempts) = match prepared {
-            Ok((settings, refs)) => {
-                let redactor = settings.redactor();
-                let outcome = failover::run(refs, &mut kept, now_ms(), |model| {
-                    attempt(&settings, model, &request).map_err(|e| e.redact(&redactor))
-                });
-                let result = match outcome.result {
-                    Ok(value) => ok(finish(&settings, value)),
-                    Err(e) => error(to_json(e)),
-                };
-                (result, to_json(outcome.attempts))
-            }
-            Err(e) => (error(to_json(e)), Value::Array(Vec::new())),
+        let (result, attempts) = block_on(flow::with_failover(
+            now_ms(),
+            settings(args, 0)?,
+            &chain,
+            &mut kept,
+            async |settings, model| attempt(settings, model, &request).await,
+        ));
+        let result = match result {
+            Ok(value) => ok(finish(value)),
+            Err(e) => error(to_json(e)),
         };
-        Ok((result, attempts, cooldowns(&to_json(kept), now_ms())))
+        Ok((
+            result,
+            to_json(attempts),
+            cooldowns(&to_json(kept), now_ms()),
+        ))
     }
 
     pub fn run(vector: &Vector) -> Result<Value, String> {
@@ -342,33 +297,39 @@ mod live {
         let result = match (vector.interface.as_str(), vector.call.as_str()) {
             ("catalog", "discover") => {
                 let mode: DiscoveryMode = arg(&args, 1)?;
-                result(settings(&args, 0)?.and_then(|s| discover(&s, mode)))
+                result(
+                    settings(&args, 0)?.and_then(|s| block_on(flow::discover(&Loopback, &s, mode))),
+                )
             }
             ("chat", "complete") => {
                 let request = chat_request(&args, 1)?;
                 result(settings(&args, 0)?.and_then(|s| {
                     let (model, request) = request?;
-                    complete(&s, &model, &request).map_err(|e| e.redact(&s.redactor()))
+                    block_on(flow::complete(&Loopback, &s, &model, &request))
                 }))
             }
             ("chat", "open-stream") => {
                 let request = chat_request(&args, 1)?;
                 let opened = settings(&args, 0)?.and_then(|s| {
                     let (model, request) = request?;
-                    let answer = open(&s, &model, &request).map_err(|e| e.redact(&s.redactor()))?;
-                    Ok(drain(&s, answer))
+                    block_on(flow::open_stream(&Loopback, &s, &model, &request))
                 });
                 match opened {
-                    Ok(stream) => ok(stream),
+                    Ok(stream) => ok(drain(stream)),
                     Err(e) => error(to_json(e)),
                 }
             }
             ("failover", "complete") => {
-                let (completion, attempts, cooldowns) =
-                    failover(&args, complete, |_, r| to_json(r))?;
+                let complete = async |s: &Settings, m: &ModelRef, r: &ChatRequest| {
+                    flow::complete(&Loopback, s, m, r).await
+                };
+                let (completion, attempts, cooldowns) = failover(&args, complete, to_json)?;
                 ok(json!({"completion": completion, "attempts": attempts, "cooldowns": cooldowns}))
             }
             ("failover", "open-stream") => {
+                let open = async |s: &Settings, m: &ModelRef, r: &ChatRequest| {
+                    flow::open_stream(&Loopback, s, m, r).await
+                };
                 let (opened, attempts, cooldowns) = failover(&args, open, drain)?;
                 ok(json!({"opened": opened, "attempts": attempts, "cooldowns": cooldowns}))
             }

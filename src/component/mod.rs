@@ -21,17 +21,18 @@ mod bindings {
     });
 }
 
-use crate::chat::{self, MAX_CHAT_RESPONSE_BYTES};
-use crate::discovery::{self, MAX_DISCOVERY_BYTES};
+use crate::chat;
+use crate::discovery;
 use crate::error::ProviderError;
-use crate::http::{HttpRequest, ResponseHead, Settings};
+use crate::flow::{self, block_on};
+use crate::http::{ResponseHead, Settings};
 use crate::model_ref::ModelRef;
 use crate::stream::ChatStreamDecoder;
 use crate::{auth, catalog, config, failover};
 use bindings::exports::huggingface::provider as wit;
 use convert::{convert_all, from_wit, to_wit};
 use std::cell::RefCell;
-use transport::Deadline;
+use transport::WasiHttp;
 
 struct Component;
 
@@ -45,91 +46,21 @@ fn now_unix_secs() -> Option<u64> {
     Some(transport::now_unix_ms() / 1000)
 }
 
-/// The deadline of a discovery or non-streaming request.
-fn request_deadline(settings: &Settings) -> Deadline {
-    Deadline::after(
-        settings.deadlines.request_ms,
-        "request-deadline-ms",
-        "the response did not arrive in full",
-    )
-}
-
-/// Reads a non-2xx response into its typed error.
-fn error_from(response: &mut transport::Response, deadline: &Deadline) -> ProviderError {
-    let body = response.body.read_error_body(deadline);
-    crate::error::error_from_response(&response.head, &body, now_unix_secs())
-}
-
-/// Sends a request; a non-2xx status is its typed error, whose body is read
-/// within the request deadline even when the call's own deadline is a stream's.
-fn send_expecting_success(
-    request: &HttpRequest,
-    settings: &Settings,
-    deadline: &Deadline,
-) -> Result<transport::Response, ProviderError> {
-    let mut response = transport::send(request, settings.timeout_ms, deadline)?;
-    if !response.head.is_success() {
-        let error_deadline = deadline.earliest(request_deadline(settings));
-        return Err(error_from(&mut response, &error_deadline));
-    }
-    Ok(response)
-}
-
-/// Sends a request and reads its whole 2xx body, at most `limit` bytes, within
-/// the request deadline.
-fn fetch(
-    request: &HttpRequest,
-    settings: &Settings,
-    limit: usize,
-) -> Result<(ResponseHead, Vec<u8>), ProviderError> {
-    let deadline = request_deadline(settings);
-    let mut response = send_expecting_success(request, settings, &deadline)?;
-    let body = response
-        .body
-        .read_to_end(limit, &deadline)
-        .map_err(|e| e.with_response_head(&response.head))?;
-    Ok((response.head, body))
-}
-
-fn discover(
-    request: &HttpRequest,
-    settings: &Settings,
-) -> Result<Vec<catalog::ModelInfo>, ProviderError> {
-    let (head, body) = fetch(request, settings, MAX_DISCOVERY_BYTES)?;
-    let mut models = discovery::project_models(&body).map_err(|e| e.with_response_head(&head))?;
-    let redactor = settings.redactor();
-    for model in &mut models {
-        model.redact(&redactor);
-    }
-    Ok(models)
-}
-
-fn complete_one(
-    settings: &Settings,
-    model: &ModelRef,
-    request: &chat::ChatRequest,
-) -> Result<chat::ChatResponse, ProviderError> {
-    let http = chat::build_request(settings, model, request, false)?;
-    let (head, body) = fetch(&http, settings, MAX_CHAT_RESPONSE_BYTES)?;
-    let mut response = chat::parse_response(model, &head, &body)?;
-    response.redact(&settings.redactor());
-    Ok(response)
-}
-
-/// An open stream: the decoder, and the body until it is finished.
+/// An open stream, read through `wasi:http`.
 struct ChatStream {
-    state: RefCell<StreamState>,
+    stream: RefCell<flow::ChatStream<transport::BodyReader>>,
 }
 
-struct StreamState {
-    decoder: ChatStreamDecoder,
-    body: Option<transport::BodyReader>,
-    /// The stream's overall deadline, from sending the request.
-    deadline: Deadline,
-    /// How long the stream may go without an event.
-    idle_ms: u32,
-    /// When the last event arrived (or the stream opened).
-    last_event: Deadline,
+impl wit::chat::GuestChatStream for ChatStream {
+    fn next(&self) -> Result<Option<Vec<wit::chat::StreamEvent>>, WitError> {
+        // The decoder scrubs the token from its events and errors.
+        let result = block_on(self.stream.borrow_mut().next(&WasiHttp));
+        result.map(|events| events.map(convert_all)).map_err(to_wit)
+    }
+
+    fn response(&self) -> wit::chat::ChatResponse {
+        to_wit(self.stream.borrow().response().clone())
+    }
 }
 
 fn open_stream(
@@ -137,83 +68,18 @@ fn open_stream(
     model: &ModelRef,
     request: &chat::ChatRequest,
 ) -> Result<ChatStream, ProviderError> {
-    let http = chat::build_request(settings, model, request, true)?;
-    let deadline = Deadline::after(
-        settings.deadlines.stream_ms,
-        "stream-deadline-ms",
-        "the stream did not finish",
-    );
-    let response = send_expecting_success(&http, settings, &deadline)?;
-    let idle_ms = settings.deadlines.stream_idle_ms;
+    let stream = block_on(flow::open_stream(&WasiHttp, settings, model, request))?;
     Ok(ChatStream {
-        state: RefCell::new(StreamState {
-            decoder: ChatStreamDecoder::new(model, response.head).redacting(settings.redactor()),
-            body: Some(response.body),
-            deadline,
-            idle_ms,
-            last_event: idle_deadline(idle_ms),
-        }),
+        stream: RefCell::new(stream),
     })
 }
 
-/// The stall limit, counted from now: events, not bytes, are progress.
-fn idle_deadline(idle_ms: u32) -> Deadline {
-    Deadline::after(
-        idle_ms,
-        "stream-idle-ms",
-        "no stream event arrived (comments, blank lines and partial lines do not count)",
-    )
-}
-
-impl StreamState {
-    /// The next batch; the connection is closed once the answer is complete or failed.
-    fn next(&mut self) -> Result<Option<Vec<crate::stream::StreamEvent>>, ProviderError> {
-        let result = self.read_events();
-        if result.is_err() || self.decoder.is_done() {
-            self.body = None;
-        }
-        result
-    }
-
-    fn read_events(&mut self) -> Result<Option<Vec<crate::stream::StreamEvent>>, ProviderError> {
-        loop {
-            let Some(body) = self.body.as_mut() else {
-                // Finished: repeat a failure, else report the end.
-                return self.decoder.finish().map(|_| None);
-            };
-            let deadline = self.deadline.earliest(self.last_event);
-            let seen = self.decoder.events_seen();
-            let events = match body.read(&deadline) {
-                Ok(Some(bytes)) => self.decoder.feed(&bytes)?,
-                Ok(None) => {
-                    self.body = None;
-                    self.decoder.finish()?
-                }
-                Err(error) => return Err(self.decoder.fail(error)),
-            };
-            if self.decoder.events_seen() > seen {
-                self.last_event = idle_deadline(self.idle_ms);
-            }
-            if !events.is_empty() {
-                return Ok(Some(events));
-            }
-            if self.decoder.is_done() {
-                return Ok(None);
-            }
-        }
-    }
-}
-
-impl wit::chat::GuestChatStream for ChatStream {
-    fn next(&self) -> Result<Option<Vec<wit::chat::StreamEvent>>, WitError> {
-        // The decoder scrubs the token from its events and errors.
-        let result = self.state.borrow_mut().next();
-        result.map(|events| events.map(convert_all)).map_err(to_wit)
-    }
-
-    fn response(&self) -> wit::chat::ChatResponse {
-        to_wit(self.state.borrow().decoder.response().clone())
-    }
+fn complete_one(
+    settings: &Settings,
+    model: &ModelRef,
+    request: &chat::ChatRequest,
+) -> Result<chat::ChatResponse, ProviderError> {
+    block_on(flow::complete(&WasiHttp, settings, model, request))
 }
 
 /// A stream body the host reads itself, decoded as it arrives.
@@ -280,13 +146,9 @@ impl wit::catalog::Guest for Component {
         mode: wit::catalog::DiscoveryMode,
     ) -> Result<wit::catalog::Discovery, WitError> {
         let settings = settings(settings_record)?;
-        // No token: nothing is sent.
-        let Some(request) = discovery::discovery_request(&settings) else {
-            return Ok(to_wit(discovery::builtin_discovery()));
-        };
-        let outcome = discover(&request, &settings).map_err(|e| e.redact(&settings.redactor()));
-        let settled = discovery::settle(outcome, from_wit(mode));
-        settled.map(to_wit).map_err(to_wit)
+        block_on(flow::discover(&WasiHttp, &settings, from_wit(mode)))
+            .map(to_wit)
+            .map_err(to_wit)
     }
 
     fn merge(
@@ -431,7 +293,7 @@ impl wit::chat::Guest for Component {
         let (model, request) = chat_request(request)?;
         complete_one(&settings, &model, &request)
             .map(to_wit)
-            .map_err(|e| to_wit(e.redact(&settings.redactor())))
+            .map_err(to_wit)
     }
 
     fn open_stream(
@@ -442,7 +304,7 @@ impl wit::chat::Guest for Component {
         let (model, request) = chat_request(request)?;
         open_stream(&settings, &model, &request)
             .map(wit::chat::ChatStream::new)
-            .map_err(|e| to_wit(e.redact(&settings.redactor())))
+            .map_err(to_wit)
     }
 }
 
@@ -454,8 +316,7 @@ type FailoverRun<T> = (
     Vec<wit::failover::Cooldown>,
 );
 
-/// Runs `attempt` over the candidates with the core's failover loop. Invalid
-/// settings, a missing token or a bad candidate fail once, before any request.
+/// Runs `attempt` over the candidates with the core's failover loop.
 fn run_failover<T>(
     settings_record: wit::types::Settings,
     request: wit::chat::ChatRequest,
@@ -464,27 +325,20 @@ fn run_failover<T>(
     attempt: impl Fn(&Settings, &ModelRef, &chat::ChatRequest) -> Result<T, ProviderError>,
 ) -> FailoverRun<T> {
     let mut kept: Vec<failover::Cooldown> = convert_all(cooldowns);
-    let prepared = settings(settings_record).and_then(|settings| {
-        settings.require_token().map_err(WitError::from)?;
-        let chain = candidates
-            .iter()
-            .map(|c| ModelRef::parse(c))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(WitError::from)?;
-        Ok((settings, chain))
-    });
-    let (result, attempts) = match prepared {
-        Ok((settings, chain)) => {
-            let request: chat::ChatRequest = from_wit(request);
-            let redactor = settings.redactor();
-            let outcome = failover::run(chain, &mut kept, transport::now_unix_ms(), |model| {
-                attempt(&settings, model, &request).map_err(|e| e.redact(&redactor))
-            });
-            (outcome.result.map_err(to_wit), outcome.attempts)
-        }
-        Err(error) => (Err(error), Vec::new()),
-    };
-    (result, convert_all(attempts), convert_all(kept))
+    let settings = from_wit::<_, Result<Settings, ProviderError>>(settings_record);
+    let request: chat::ChatRequest = from_wit(request);
+    let (result, attempts) = block_on(flow::with_failover(
+        transport::now_unix_ms(),
+        settings,
+        &candidates,
+        &mut kept,
+        async |settings, model| attempt(settings, model, &request),
+    ));
+    (
+        result.map_err(to_wit),
+        convert_all(attempts),
+        convert_all(kept),
+    )
 }
 
 impl wit::failover::Guest for Component {

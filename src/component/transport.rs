@@ -6,14 +6,15 @@
 //! - Bodies are read incrementally: callers stop at a byte limit or feed pieces to
 //!   the SSE decoder as they arrive.
 //! - Connect, first-byte and between-bytes timeouts all come from the settings,
-//!   and the host enforces them. A [`Deadline`] bounds the whole exchange on top:
+//!   and the host enforces them. A flow's [`Deadline`] bounds the whole exchange on top:
 //!   every wait (for the response head, for body bytes, for room to write) polls
 //!   the awaited pollable together with a monotonic-clock timer, so a server that
 //!   trickles bytes, or a host that never answers, cannot hold a call forever.
 //! - A response future that is not ready after a wake-up is waited on again;
 //!   only one whose response was already taken is an error.
 
-use crate::error::{ErrorDetails, MAX_ERROR_BODY_BYTES, ProviderError};
+use crate::error::{ErrorDetails, ProviderError};
+use crate::flow::{Deadline, ResponseBody, Transport};
 use crate::http::{HttpRequest, Method, ResponseHead};
 use wasip2::clocks::{monotonic_clock, wall_clock};
 use wasip2::http::outgoing_handler;
@@ -31,60 +32,26 @@ fn transport(message: impl Into<String>) -> ProviderError {
     ProviderError::Transport(ErrorDetails::msg(message))
 }
 
-/// A point on the host's monotonic clock after which a call gives up, and the
-/// setting it comes from, so the error says which limit fired.
-#[derive(Debug, Clone, Copy)]
-pub struct Deadline {
-    at_ns: u64,
-    setting: &'static str,
-    ms: u32,
-    what: &'static str,
+/// Milliseconds on the host's monotonic clock.
+fn monotonic_ms() -> u64 {
+    monotonic_clock::now() / 1_000_000
 }
 
-impl Deadline {
-    /// `ms` milliseconds from now; `setting` names it and `what` says what it bounds.
-    pub fn after(ms: u32, setting: &'static str, what: &'static str) -> Self {
-        Self {
-            at_ns: monotonic_clock::now().saturating_add(u64::from(ms) * 1_000_000),
-            setting,
-            ms,
-            what,
-        }
-    }
+/// Whether `deadline` has passed.
+fn passed(deadline: &Deadline) -> bool {
+    monotonic_ms() >= deadline.at_ms()
+}
 
-    /// The earlier of two deadlines.
-    pub fn earliest(self, other: Self) -> Self {
-        if other.at_ns < self.at_ns {
-            other
-        } else {
-            self
-        }
+/// Waits until `pollable` is ready; the `timeout` error once `deadline` passes first.
+fn wait(deadline: &Deadline, pollable: &Pollable) -> Result<(), ProviderError> {
+    if pollable.ready() {
+        return Ok(());
     }
-
-    /// Whether it has passed.
-    pub fn passed(&self) -> bool {
-        monotonic_clock::now() >= self.at_ns
-    }
-
-    /// The `timeout` error for this deadline.
-    pub fn expired(&self) -> ProviderError {
-        ProviderError::Timeout(ErrorDetails::msg(format!(
-            "{}: {} within {} ms",
-            self.setting, self.what, self.ms
-        )))
-    }
-
-    /// Waits until `pollable` is ready; the `timeout` error once the deadline passes first.
-    fn wait(&self, pollable: &Pollable) -> Result<(), ProviderError> {
-        if pollable.ready() {
-            return Ok(());
-        }
-        let timer = monotonic_clock::subscribe_instant(self.at_ns);
-        if poll(&[pollable, &timer]).contains(&0) {
-            Ok(())
-        } else {
-            Err(self.expired())
-        }
+    let timer = monotonic_clock::subscribe_instant(deadline.at_ms().saturating_mul(1_000_000));
+    if poll(&[pollable, &timer]).contains(&0) {
+        Ok(())
+    } else {
+        Err(deadline.expired())
     }
 }
 
@@ -147,14 +114,6 @@ fn from_io_error_text(what: &str, text: &str) -> ProviderError {
     }
 }
 
-/// An HTTP response whose body has not been read yet.
-pub struct Response {
-    /// Status and headers.
-    pub head: ResponseHead,
-    /// The body, to be read in pieces.
-    pub body: BodyReader,
-}
-
 /// A response body being read. Fields drop in order: the pollable before its
 /// stream, the stream before its body, the body before its response, as
 /// `wasi:http` requires of child resources.
@@ -165,17 +124,16 @@ pub struct BodyReader {
     _response: IncomingResponse,
 }
 
-impl BodyReader {
-    /// The next piece of the body, or `None` at its end; `timeout` once `deadline` passes.
-    pub fn read(&mut self, deadline: &Deadline) -> Result<Option<Vec<u8>>, ProviderError> {
+impl ResponseBody for BodyReader {
+    async fn read(&mut self, deadline: &Deadline) -> Result<Option<Vec<u8>>, ProviderError> {
         loop {
             // Checked before every read, not only before waits: a server that
             // trickles a byte at a time never makes a read wait long.
-            if deadline.passed() {
+            if passed(deadline) {
                 return Err(deadline.expired());
             }
             match self.stream.read(READ_CHUNK) {
-                Ok(bytes) if bytes.is_empty() => deadline.wait(&self.readable)?,
+                Ok(bytes) if bytes.is_empty() => wait(deadline, &self.readable)?,
                 Ok(bytes) => return Ok(Some(bytes)),
                 Err(StreamError::Closed) => return Ok(None),
                 Err(StreamError::LastOperationFailed(error)) => {
@@ -189,37 +147,6 @@ impl BodyReader {
                 }
             }
         }
-    }
-
-    /// The whole body; `response-too-large` as soon as it exceeds `limit` bytes.
-    pub fn read_to_end(
-        &mut self,
-        limit: usize,
-        deadline: &Deadline,
-    ) -> Result<Vec<u8>, ProviderError> {
-        let mut body = Vec::new();
-        while let Some(piece) = self.read(deadline)? {
-            if body.len() + piece.len() > limit {
-                return Err(crate::error::body_too_large(limit));
-            }
-            body.extend_from_slice(&piece);
-        }
-        Ok(body)
-    }
-
-    /// Up to `MAX_ERROR_BODY_BYTES` of the body, for an error message; read
-    /// failures and the deadline end the read quietly since the status already
-    /// tells the story.
-    pub fn read_error_body(&mut self, deadline: &Deadline) -> Vec<u8> {
-        let mut body = Vec::new();
-        while body.len() < MAX_ERROR_BODY_BYTES {
-            match self.read(deadline) {
-                Ok(Some(piece)) => body.extend_from_slice(&piece),
-                _ => break,
-            }
-        }
-        body.truncate(MAX_ERROR_BODY_BYTES);
-        body
     }
 }
 
@@ -260,7 +187,7 @@ fn write_all(
     while !rest.is_empty() {
         let room = stream.check_write().map_err(write_failed)?;
         if room == 0 {
-            deadline.wait(&writable)?;
+            wait(deadline, &writable)?;
             continue;
         }
         let (piece, later) = rest.split_at(rest.len().min(room.try_into().unwrap_or(usize::MAX)));
@@ -277,7 +204,7 @@ fn write_all(
     // The flush is done once the stream accepts writes again.
     loop {
         match stream.check_write() {
-            Ok(0) => deadline.wait(&writable)?,
+            Ok(0) => wait(deadline, &writable)?,
             Ok(_) | Err(StreamError::Closed) => return Ok(()),
             Err(error) => return Err(write_failed(error)),
         }
@@ -296,12 +223,37 @@ fn write_body(body: OutgoingBody, bytes: &[u8], deadline: &Deadline) -> Result<(
     OutgoingBody::finish(body, None).map_err(|code| from_error_code(&code))
 }
 
+/// The host's `wasi:http/outgoing-handler` and clocks. Its futures are ready
+/// when first polled: `wasi:http` 0.2 blocks on pollables.
+pub struct WasiHttp;
+
+impl Transport for WasiHttp {
+    type Body = BodyReader;
+
+    fn monotonic_ms(&self) -> u64 {
+        monotonic_ms()
+    }
+
+    fn unix_ms(&self) -> u64 {
+        now_unix_ms()
+    }
+
+    async fn send(
+        &self,
+        request: &HttpRequest,
+        timeout_ms: u32,
+        deadline: &Deadline,
+    ) -> Result<(ResponseHead, BodyReader), ProviderError> {
+        send(request, timeout_ms, deadline)
+    }
+}
+
 /// Sends `request` and waits for the response head, within `deadline`.
-pub fn send(
+fn send(
     request: &HttpRequest,
     timeout_ms: u32,
     deadline: &Deadline,
-) -> Result<Response, ProviderError> {
+) -> Result<(ResponseHead, BodyReader), ProviderError> {
     let headers = Fields::new();
     for (name, value) in &request.headers {
         headers
@@ -362,7 +314,7 @@ pub fn send(
                 Some(Ok(Err(code))) => return Err(from_error_code(&code)),
                 Some(Err(())) => return Err(transport("the response was already taken")),
                 // Not ready yet: some hosts wake a poll before the response is in.
-                None => deadline.wait(&answered)?,
+                None => wait(deadline, &answered)?,
             }
         }
     };
@@ -382,15 +334,15 @@ pub fn send(
     let stream = body
         .stream()
         .map_err(|()| transport("the response body stream was already taken"))?;
-    Ok(Response {
+    Ok((
         head,
-        body: BodyReader {
+        BodyReader {
             readable: stream.subscribe(),
             stream,
             _body: body,
             _response: response,
         },
-    })
+    ))
 }
 
 /// Milliseconds since the Unix epoch, from the host's `wasi:clocks/wall-clock`
