@@ -62,9 +62,10 @@ pub struct Discovery {
     pub warning: Option<ProviderError>,
 }
 
-/// The discovery request, or `None` when there is no token (nothing is sent then).
+/// The discovery request, or `None` when there is no token (nothing is sent
+/// then) and no proxy adds one.
 pub fn discovery_request(settings: &Settings) -> Option<HttpRequest> {
-    let token = settings.token.as_ref()?;
+    let token = settings.require_token().ok()?;
     Some(HttpRequest::to_router(
         settings,
         Method::Get,

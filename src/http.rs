@@ -101,6 +101,10 @@ pub struct Settings {
     pub deadlines: Deadlines,
     /// Organisation to bill (`X-HF-Bill-To`), if any.
     pub bill_to: Option<String>,
+    /// The base URL is a proxy that adds the token itself (a web page's
+    /// same-origin proxy, so that the token never reaches the page): without a
+    /// token, requests go without `Authorization` instead of not at all.
+    pub proxy_adds_token: bool,
 }
 
 /// The settings as every adapter receives them (the WIT `settings` record), not yet
@@ -181,6 +185,7 @@ impl Settings {
             timeout_ms,
             deadlines: Deadlines::default(),
             bill_to: None,
+            proxy_adds_token: false,
         })
     }
 
@@ -194,9 +199,13 @@ impl Settings {
         format!("{}/{}", self.base_url, path)
     }
 
-    /// The token, or the `unauthorized` error a call without one must fail with.
-    pub fn require_token(&self) -> Result<&Token, ProviderError> {
-        self.token.as_ref().ok_or_else(|| {
+    /// The token to send (`None` for a proxy that adds it), or the
+    /// `unauthorized` error a call without one must fail with.
+    pub fn require_token(&self) -> Result<Option<&Token>, ProviderError> {
+        if self.token.is_none() && self.proxy_adds_token {
+            return Ok(None);
+        }
+        self.token.as_ref().map(Some).ok_or_else(|| {
             ProviderError::Unauthorized(ErrorDetails::msg(format!(
                 "no Hugging Face token: set HUGGINGFACE_HUB_TOKEN or HF_TOKEN to a fine-grained \
                  token with the \"Make calls to Inference Providers\" permission ({})",
@@ -291,21 +300,23 @@ impl std::fmt::Debug for HttpRequest {
 }
 
 impl HttpRequest {
-    /// A request with the router's common headers: auth, accept, and bill-to.
+    /// A request with the router's common headers: auth (unless a proxy adds
+    /// it), accept, and bill-to.
     pub(crate) fn to_router(
         settings: &Settings,
         method: Method,
         url: String,
-        token: &Token,
+        token: Option<&Token>,
         accept: &str,
     ) -> Self {
-        let mut headers = vec![
-            (
+        let mut headers = Vec::with_capacity(3);
+        if let Some(token) = token {
+            headers.push((
                 "Authorization".to_owned(),
                 format!("Bearer {}", token.expose()),
-            ),
-            ("Accept".to_owned(), accept.to_owned()),
-        ];
+            ));
+        }
+        headers.push(("Accept".to_owned(), accept.to_owned()));
         if let Some(org) = &settings.bill_to {
             headers.push(("X-HF-Bill-To".to_owned(), org.clone()));
         }
@@ -372,10 +383,33 @@ mod tests {
             &settings,
             Method::Get,
             settings.endpoint("models"),
-            &token,
+            Some(&token),
             "application/json",
         );
         assert!(!format!("{request:?}").contains("hf_abc"));
+    }
+
+    #[test]
+    fn a_proxy_that_adds_the_token_gets_requests_without_authorization() {
+        use crate::chat::{ChatRequest, Message, Role, build_request};
+        use crate::model_ref::ModelRef;
+        let mut settings = Settings::new("http://127.0.0.1:1/v1", None, 1000).unwrap();
+        let model = ModelRef::parse("huggingface/Qwen/Qwen3-8B").unwrap();
+        let request = ChatRequest {
+            messages: vec![Message::text(Role::User, "hi")],
+            ..ChatRequest::default()
+        };
+        assert_eq!(crate::discovery::discovery_request(&settings), None);
+        let refused = build_request(&settings, &model, &request, false).unwrap_err();
+        assert_eq!(refused.kind(), "unauthorized");
+
+        settings.proxy_adds_token = true;
+        let discovery = crate::discovery::discovery_request(&settings).unwrap();
+        let chat = build_request(&settings, &model, &request, true).unwrap();
+        for sent in [discovery, chat] {
+            assert!(sent.headers.iter().all(|(name, _)| name != "Authorization"));
+            assert!(sent.headers.iter().any(|(name, _)| name == "Accept"));
+        }
     }
 
     #[test]

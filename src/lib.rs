@@ -7,6 +7,9 @@
 //!   `provider` world and does I/O with `wasi:http/outgoing-handler`. It is
 //!   built for `wasm32-unknown-unknown` and componentised by the host's build
 //!   script, so it imports only `wasi:io`, `wasi:clocks` and `wasi:http`.
+//! - `browser` (on wasm32-unknown-unknown with the `browser` feature) exports
+//!   the same operations through wasm-bindgen and does I/O with `fetch`.
+//! - [`flow`] holds the order of the exchanges both adapters make.
 //!
 //! Design decisions: one error enum ([`error::ProviderError`]) whose cases are
 //! the WIT error kinds; no panics on any input (a panic traps the whole
@@ -22,6 +25,7 @@ pub mod config;
 pub mod discovery;
 pub mod error;
 pub mod failover;
+pub mod flow;
 pub mod http;
 pub mod model_ref;
 pub mod redact;
@@ -30,3 +34,6 @@ pub mod stream;
 
 #[cfg(all(target_arch = "wasm32", feature = "component"))]
 mod component;
+
+#[cfg(all(target_arch = "wasm32", target_os = "unknown", feature = "browser"))]
+mod browser;
