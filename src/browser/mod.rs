@@ -381,6 +381,13 @@ impl ChatStream {
     }
 }
 
+/// Freed (by `free()` or the garbage collector): the request is aborted.
+impl Drop for ChatStream {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
 /// A streaming body the caller reads itself, decoded as it arrives (sans-IO).
 #[wasm_bindgen]
 pub struct StreamDecoder {
@@ -432,31 +439,6 @@ pub fn failover_advances(error: JsValue) -> Result<bool, Thrown> {
     Ok(error.advances_failover())
 }
 
-/// A failover run's outcome as the WIT's record: `{[field]: {tag: 'ok' | 'err',
-/// val}, attempts, cooldowns}`.
-fn failover_outcome(
-    field: &str,
-    result: Result<JsValue, ProviderError>,
-    attempts: &[failover::Attempt],
-    cooldowns: &[Cooldown],
-) -> Result<JsValue, Thrown> {
-    let (tag, val) = match result {
-        Ok(value) => ("ok", value),
-        Err(error) => ("err", thrown(error)),
-    };
-    let tagged = js_sys::Object::new();
-    let set = |object: &js_sys::Object, key: &str, value: &JsValue| {
-        js_sys::Reflect::set(object, &JsValue::from_str(key), value).map(|_| ())
-    };
-    set(&tagged, "tag", &JsValue::from_str(tag))?;
-    set(&tagged, "val", &val)?;
-    let outcome = js_sys::Object::new();
-    set(&outcome, field, &tagged)?;
-    set(&outcome, "attempts", &to_js(attempts)?)?;
-    set(&outcome, "cooldowns", &to_js(cooldowns)?)?;
-    Ok(outcome.into())
-}
-
 /// The arguments every failover export takes, read.
 struct FailoverCall {
     settings: Result<Settings, ProviderError>,
@@ -479,6 +461,40 @@ impl FailoverCall {
             cooldowns: from_js(cooldowns, "cooldowns")?,
         })
     }
+
+    /// Runs `attempt` with failover; the outcome as the WIT's record:
+    /// `{[field]: {tag: 'ok' | 'err', val}, attempts, cooldowns}`.
+    async fn run<R>(
+        mut self,
+        field: &str,
+        attempt: impl AsyncFn(&Settings, &ModelRef, &ChatRequest) -> Result<R, ProviderError>,
+        value: impl FnOnce(R) -> Result<JsValue, Thrown>,
+    ) -> Result<JsValue, Thrown> {
+        let request = &self.request;
+        let (result, attempts) = flow::with_failover(
+            js_sys::Date::now() as u64,
+            self.settings,
+            &self.candidates,
+            &mut self.cooldowns,
+            async |settings, model| attempt(settings, model, request).await,
+        )
+        .await;
+        let (tag, val) = match result {
+            Ok(success) => ("ok", value(success)?),
+            Err(error) => ("err", thrown(error)),
+        };
+        let set = |object: &js_sys::Object, key: &str, value: &JsValue| {
+            js_sys::Reflect::set(object, &JsValue::from_str(key), value).map(|_| ())
+        };
+        let tagged = js_sys::Object::new();
+        set(&tagged, "tag", &JsValue::from_str(tag))?;
+        set(&tagged, "val", &val)?;
+        let outcome = js_sys::Object::new();
+        set(&outcome, field, &tagged)?;
+        set(&outcome, "attempts", &to_js(&attempts)?)?;
+        set(&outcome, "cooldowns", &to_js(&self.cooldowns)?)?;
+        Ok(outcome.into())
+    }
 }
 
 #[wasm_bindgen(js_name = failoverComplete)]
@@ -488,20 +504,12 @@ pub async fn failover_complete(
     candidates: JsValue,
     cooldowns: JsValue,
 ) -> Result<JsValue, Thrown> {
-    let mut call = FailoverCall::read(settings_value, request, candidates, cooldowns)?;
-    let (result, attempts) = flow::with_failover(
-        js_sys::Date::now() as u64,
-        call.settings,
-        &call.candidates,
-        &mut call.cooldowns,
-        async |settings, model| flow::complete(&Fetch, settings, model, &call.request).await,
-    )
-    .await;
-    let result = match result {
-        Ok(response) => to_js(&response).map(Ok)?,
-        Err(error) => Err(error),
+    let call = FailoverCall::read(settings_value, request, candidates, cooldowns)?;
+    let complete = async |settings: &Settings, model: &ModelRef, request: &ChatRequest| {
+        flow::complete(&Fetch, settings, model, request).await
     };
-    failover_outcome("completion", result, &attempts, &call.cooldowns)
+    call.run("completion", complete, |response| to_js(&response))
+        .await
 }
 
 #[wasm_bindgen(js_name = failoverOpenStream)]
@@ -511,15 +519,10 @@ pub async fn failover_open_stream(
     candidates: JsValue,
     cooldowns: JsValue,
 ) -> Result<JsValue, Thrown> {
-    let mut call = FailoverCall::read(settings_value, request, candidates, cooldowns)?;
-    let (result, attempts) = flow::with_failover(
-        js_sys::Date::now() as u64,
-        call.settings,
-        &call.candidates,
-        &mut call.cooldowns,
-        async |settings, model| flow::open_stream(&Fetch, settings, model, &call.request).await,
-    )
-    .await;
-    let result = result.map(|stream| JsValue::from(ChatStream::new(stream)));
-    failover_outcome("opened", result, &attempts, &call.cooldowns)
+    let call = FailoverCall::read(settings_value, request, candidates, cooldowns)?;
+    let open = async |settings: &Settings, model: &ModelRef, request: &ChatRequest| {
+        flow::open_stream(&Fetch, settings, model, request).await
+    };
+    call.run("opened", open, |stream| Ok(ChatStream::new(stream).into()))
+        .await
 }

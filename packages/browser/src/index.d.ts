@@ -254,6 +254,19 @@ export declare class ChatStream implements AsyncIterable<StreamEvent> {
   close(): void;
 }
 
+/** A streaming body the caller reads itself, decoded as it arrives (sans-IO). */
+export declare class StreamDecoder {
+  private constructor();
+  /** The events the bytes complete (none while an event is incomplete). */
+  feed(bytes: string | Uint8Array): StreamEvent[];
+  /** Ends the body: the last events, or a `truncated-stream` error. */
+  finish(): StreamEvent[];
+  /** Whether `data: [DONE]` has arrived. */
+  readonly isDone: boolean;
+  /** The answer assembled so far. */
+  response(): ChatResponse;
+}
+
 /** The provider: settings, a configuration, and the cooldowns of its failover runs. */
 export declare class Provider {
   private constructor();
@@ -271,6 +284,13 @@ export declare class Provider {
   parseConfig(text: string): Promise<Config>;
   onboard(existing: string | null | undefined, models: ModelInfo[], options: { hasToken: boolean }): Promise<string>;
   buildRequest(request: ChatRequestInput, options?: { stream?: boolean }): Promise<HttpRequest>;
+  /** A response the caller received itself: its completion, or its typed error (rejected). */
+  parseResponse(
+    model: string,
+    response: { status: number; headers?: [string, string][]; body: string | Uint8Array },
+  ): Promise<ChatResponse>;
+  /** A decoder for a 2xx streaming answer the caller reads itself. */
+  decodeStream(model: string, headers?: [string, string][]): Promise<StreamDecoder>;
   complete(request: ChatRequestInput): Promise<ChatResponse>;
   stream(request: ChatRequestInput): Promise<ChatStream>;
   /** How failover treats an error, or `undefined` for errors no other model can change. */

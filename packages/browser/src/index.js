@@ -6,9 +6,9 @@
 
 import init, * as wasm from '../pkg/huggingface_provider.js';
 import { fromWasm, toWasm } from './shape.js';
+import { DEFAULT_BASE_URL, EMPTY_CONFIG, ProviderError, asError, chatRequest, streamEvent, witError } from './common/api.js';
 
-/** The public router. */
-export const DEFAULT_BASE_URL = 'https://router.huggingface.co/v1';
+export { DEFAULT_BASE_URL, ProviderError };
 
 let ready;
 
@@ -21,26 +21,14 @@ let ready;
 export function load(module) {
   ready ??= (async () => {
     if (module === undefined && typeof process === 'object' && process.versions?.node) {
-      const { readFile } = await import('node:fs/promises');
+      // Hidden from bundlers, which would otherwise try to bundle Node's fs for a page.
+      const fs = 'node:fs/promises';
+      const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ fs);
       module = await readFile(new URL('../pkg/huggingface_provider_bg.wasm', import.meta.url));
     }
     await init(module === undefined ? undefined : { module_or_path: module });
   })();
   return ready;
-}
-
-/** Every failure the provider reports: `kind` is the WIT `error-kind`. */
-export class ProviderError extends Error {
-  constructor(error, attempts) {
-    super(error.details.message);
-    this.name = 'ProviderError';
-    this.kind = error.kind;
-    this.status = error.details.status;
-    this.requestId = error.details.requestId;
-    this.provider = error.details.provider;
-    this.retryAfterSecs = error.details.retryAfterSecs;
-    if (attempts) this.attempts = attempts;
-  }
 }
 
 const isProviderError = (thrown) =>
@@ -66,81 +54,14 @@ async function callAsync(fn, ...args) {
   }
 }
 
-const text = (value) => ({ tag: 'text', val: value });
-const json = (value) => (value === undefined || typeof value === 'string' ? value : JSON.stringify(value));
-
-function content(value) {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return text(value);
-  return {
-    tag: 'parts',
-    val: value.map((part) =>
-      part.type === 'text' ? text(part.text) : { tag: 'image-url', val: { url: part.url, detail: part.detail } },
-    ),
-  };
-}
-
-function toolChoice(choice) {
-  if (choice === undefined) return undefined;
-  if (typeof choice === 'string') return { tag: choice };
-  return { tag: 'function', val: choice.function };
-}
-
-function responseFormat(format) {
-  if (format === undefined) return undefined;
-  if (typeof format === 'string') return { tag: format };
-  const { name, schema, strict } = format.jsonSchema;
-  return { tag: 'json-schema', val: { name, schema: json(schema), strict } };
-}
-
-/** A chat request in the exports' shape: lists present, content as variants. */
-function chatRequest(request) {
-  return toWasm({
-    model: request.model,
-    messages: request.messages.map((m) => ({
-      role: m.role,
-      content: content(m.content),
-      name: m.name,
-      toolCalls: m.toolCalls ?? [],
-      toolCallId: m.toolCallId,
-    })),
-    maxTokens: request.maxTokens,
-    temperature: request.temperature,
-    topP: request.topP,
-    stop: request.stop ?? [],
-    seed: request.seed,
-    frequencyPenalty: request.frequencyPenalty,
-    presencePenalty: request.presencePenalty,
-    tools: (request.tools ?? []).map((t) => ({ name: t.name, description: t.description, parameters: json(t.parameters) })),
-    toolChoice: toolChoice(request.toolChoice),
-    responseFormat: responseFormat(request.responseFormat),
-    reasoningEffort: request.reasoningEffort,
-  });
-}
-
-/** A stream event as `{type, …}`. */
-function streamEvent({ tag, val }) {
-  switch (tag) {
-    case 'content':
-    case 'reasoning':
-      return { type: tag, text: val };
-    case 'tool-call':
-    case 'usage':
-      return { type: tag, ...val };
-    default:
-      return { type: 'finish', reason: val };
-  }
-}
+/** A chat request in the exports' shape. */
+const wasmRequest = (request) => toWasm(chatRequest(request));
 
 /** A base URL as given, or in a page a path resolved against the page (`/hf-proxy/v1`). */
 function absolute(url) {
   if (typeof globalThis.location?.href !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(url)) return url;
   return new URL(url, globalThis.location.href).href.replace(/\/$/, '');
 }
-
-const asError = (error) => (error === undefined ? undefined : new ProviderError(error));
-
-const EMPTY_CONFIG = { primary: undefined, fallbacks: [], aliases: [], models: [], baseUrl: undefined };
 
 /**
  * A streamed answer: iterate it for events (`for await`), as they arrive from
@@ -186,6 +107,38 @@ export class ChatStream {
   close() {
     this.#closed = true;
     this.#raw.close();
+  }
+}
+
+/**
+ * A streaming body the caller reads itself, decoded as it arrives (sans-IO):
+ * `feed` each piece, `finish` at the end; from `Provider.decodeStream`.
+ */
+export class StreamDecoder {
+  #raw;
+
+  constructor(raw) {
+    this.#raw = raw;
+  }
+
+  /** The events the bytes complete (none while an event is incomplete). */
+  feed(bytes) {
+    return call(() => this.#raw.feed(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes)).map(streamEvent);
+  }
+
+  /** Ends the body: the last events, or a `truncated-stream` error. */
+  finish() {
+    return call(() => this.#raw.finish()).map(streamEvent);
+  }
+
+  /** Whether `data: [DONE]` has arrived. */
+  get isDone() {
+    return this.#raw.isDone();
+  }
+
+  /** The answer assembled so far. */
+  response() {
+    return call(() => this.#raw.response());
   }
 }
 
@@ -270,17 +223,31 @@ export class Provider {
 
   /** The exact request the router would get (its `Authorization` header holds the token). */
   async buildRequest(request, { stream = false } = {}) {
-    return call(wasm.chatBuildRequest, this.#settings, chatRequest(request), stream);
+    return call(wasm.chatBuildRequest, this.#settings, wasmRequest(request), stream);
+  }
+
+  /**
+   * A response the caller received itself (sans-IO): the completion of a 2xx
+   * answer, or the typed error of any other, thrown.
+   */
+  async parseResponse(model, { status, headers = [], body }) {
+    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+    return call(wasm.chatParseResponse, model, status, headers, bytes);
+  }
+
+  /** A decoder for a 2xx streaming answer the caller reads itself; `headers` are the response's. */
+  async decodeStream(model, headers = []) {
+    return new StreamDecoder(call(() => wasm.chatDecodeStream(this.#settings, model, headers)));
   }
 
   /** One non-streamed completion. */
   async complete(request) {
-    return callAsync(wasm.chatComplete, this.#settings, chatRequest(request));
+    return callAsync(wasm.chatComplete, this.#settings, wasmRequest(request));
   }
 
   /** Opens a streamed completion once the router has answered 2xx. */
   async stream(request) {
-    return new ChatStream(await callAsync(wasm.chatOpenStream, this.#settings, chatRequest(request)));
+    return new ChatStream(await callAsync(wasm.chatOpenStream, this.#settings, wasmRequest(request)));
   }
 
   /**
@@ -289,14 +256,7 @@ export class Provider {
    * model can change.
    */
   async failoverReason(error) {
-    const details = {
-      message: error.message,
-      status: error.status,
-      requestId: error.requestId,
-      provider: error.provider,
-      retryAfterSecs: error.retryAfterSecs,
-    };
-    return call(wasm.failoverClassify, toWasm({ kind: error.kind, details }));
+    return call(wasm.failoverClassify, toWasm(witError(error)));
   }
 
   /** The failover chain for `model` (else the configured primary): the fallbacks, then the primary. */
@@ -323,7 +283,7 @@ export class Provider {
   /** One failover run: its outcome's `field` (the first success), and every attempt. */
   async #failover(fn, field, request, candidates) {
     const chain = candidates ?? (await this.candidates(request.model));
-    const outcome = await callAsync(fn, this.#settings, chatRequest(request), chain, toWasm(this.#cooldowns));
+    const outcome = await callAsync(fn, this.#settings, wasmRequest(request), chain, toWasm(this.#cooldowns));
     this.#cooldowns = outcome.cooldowns;
     const attempts = outcome.attempts.map((a) => ({ model: a.model, error: asError(a.error) }));
     const result = outcome[field];

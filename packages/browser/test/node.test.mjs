@@ -129,6 +129,28 @@ test('close() while a read waits ends the loop and keeps the answer so far', asy
   assert.equal((await stream.response()).content, 'first ');
 });
 
+test('responses the caller received itself: parsed, decoded, or their typed error', async () => {
+  const provider = await Provider.create({ token: TOKEN });
+  const model = 'huggingface/Qwen/Qwen3-8B';
+  const answer = await provider.parseResponse(model, { status: 200, headers: ROUTE_HEADERS, body: JSON.stringify(completion('sans-IO')) });
+  assert.equal(answer.content, 'sans-IO');
+  assert.equal(answer.requestId, 'req-browser');
+  await assert.rejects(provider.parseResponse(model, { status: 402, body: '{"error":"credits"}' }), {
+    name: 'ProviderError',
+    kind: 'payment-required',
+    status: 402,
+  });
+  const decoder = await provider.decodeStream(model, ROUTE_HEADERS);
+  const body = sse(['de', 'coded']).join('');
+  const events = [...decoder.feed(body.slice(0, 50)), ...decoder.feed(new TextEncoder().encode(body.slice(50))), ...decoder.finish()];
+  assert.equal(events.filter((e) => e.type === 'content').map((e) => e.text).join(''), 'decoded');
+  assert.equal(decoder.isDone, true);
+  assert.equal(decoder.response().provider, 'groq');
+  const cut = await provider.decodeStream(model);
+  cut.feed(sse(['cut']).slice(0, 1).join(''));
+  assert.throws(() => cut.finish(), { name: 'ProviderError', kind: 'truncated-stream' });
+});
+
 test('errors are ProviderErrors with their kind and details', async () => {
   await router.script({ 'Qwen/Qwen3-8B': { status: 401, json: { error: 'Invalid credentials' }, headers: ROUTE_HEADERS } });
   const provider = await Provider.create({ baseUrl: router.baseUrl, token: TOKEN });

@@ -6,6 +6,7 @@ import {
   Provider,
   ProviderError,
   ChatStream,
+  StreamDecoder,
   load,
   type Attempt,
   type ChatRequestInput,
@@ -67,6 +68,14 @@ export async function everything(): Promise<string[]> {
   };
   const built: HttpRequest = await provider.buildRequest(request, { stream: true });
   seen.push(built.url, built.body, onboarded);
+  const parsedResponse: ChatResponse = await provider.parseResponse(request.model, {
+    status: 200,
+    headers: [['x-request-id', 'r']],
+    body: '{"choices":[]}',
+  });
+  const decoder: StreamDecoder = await provider.decodeStream(request.model, [['x-request-id', 'r']]);
+  const decoded: StreamEvent[] = [...decoder.feed('data: [DONE]\n\n'), ...decoder.finish()];
+  seen.push(parsedResponse.content, String(decoded.length), String(decoder.isDone), decoder.response().content);
 
   try {
     const answer: ChatResponse = await provider.complete(request);

@@ -7,28 +7,12 @@
 import { Worker } from 'node:worker_threads';
 import { readFile, stat } from 'node:fs/promises';
 
-/** The public router. */
-export const DEFAULT_BASE_URL = 'https://router.huggingface.co/v1';
+import { DEFAULT_BASE_URL, EMPTY_CONFIG, ProviderError, asError, chatRequest, streamEvent, witError } from './common/api.js';
+
+export { DEFAULT_BASE_URL, ProviderError };
 
 /** Token files larger than this are not read (a token is ~40 bytes). */
 const MAX_TOKEN_FILE_BYTES = 64 * 1024;
-
-/** Every failure the provider reports: `kind` is the WIT `error-kind`. */
-export class ProviderError extends Error {
-  constructor(error, attempts) {
-    super(error.details.message);
-    this.name = 'ProviderError';
-    this.kind = error.kind;
-    this.status = error.details.status;
-    this.requestId = error.details.requestId;
-    this.provider = error.details.provider;
-    this.retryAfterSecs = error.details.retryAfterSecs;
-    if (attempts) this.attempts = attempts;
-  }
-}
-
-/** A WIT provider-error as a ProviderError (`undefined` stays undefined). */
-const asError = (error) => (error === undefined ? undefined : new ProviderError(error));
 
 /** Calls into the component's worker; the worker only keeps the process alive while a call is pending. */
 class Channel {
@@ -86,75 +70,6 @@ function originOf(baseUrl) {
     return null;
   }
 }
-
-const text = (value) => ({ tag: 'text', val: value });
-const json = (value) => (value === undefined || typeof value === 'string' ? value : JSON.stringify(value));
-
-function content(value) {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return text(value);
-  return {
-    tag: 'parts',
-    val: value.map((part) =>
-      part.type === 'text' ? text(part.text) : { tag: 'image-url', val: { url: part.url, detail: part.detail } },
-    ),
-  };
-}
-
-function toolChoice(choice) {
-  if (choice === undefined) return undefined;
-  if (typeof choice === 'string') return { tag: choice };
-  return { tag: 'function', val: choice.function };
-}
-
-function responseFormat(format) {
-  if (format === undefined) return undefined;
-  if (typeof format === 'string') return { tag: format };
-  const { name, schema, strict } = format.jsonSchema;
-  return { tag: 'json-schema', val: { name, schema: json(schema), strict } };
-}
-
-/** A chat request as the WIT takes it: lists present, content as variants. */
-function chatRequest(request) {
-  return {
-    model: request.model,
-    messages: request.messages.map((m) => ({
-      role: m.role,
-      content: content(m.content),
-      name: m.name,
-      toolCalls: m.toolCalls ?? [],
-      toolCallId: m.toolCallId,
-    })),
-    maxTokens: request.maxTokens,
-    temperature: request.temperature,
-    topP: request.topP,
-    stop: request.stop ?? [],
-    seed: request.seed,
-    frequencyPenalty: request.frequencyPenalty,
-    presencePenalty: request.presencePenalty,
-    tools: (request.tools ?? []).map((t) => ({ name: t.name, description: t.description, parameters: json(t.parameters) })),
-    toolChoice: toolChoice(request.toolChoice),
-    responseFormat: responseFormat(request.responseFormat),
-    reasoningEffort: request.reasoningEffort,
-  };
-}
-
-/** A WIT stream event as `{type, …}`. */
-function streamEvent({ tag, val }) {
-  switch (tag) {
-    case 'content':
-    case 'reasoning':
-      return { type: tag, text: val };
-    case 'tool-call':
-      return { type: tag, ...val };
-    case 'usage':
-      return { type: tag, ...val };
-    default:
-      return { type: 'finish', reason: val };
-  }
-}
-
-const EMPTY_CONFIG = { primary: undefined, fallbacks: [], aliases: [], models: [], baseUrl: undefined };
 
 /**
  * A streamed answer: iterate it for events (`for await`); `response()` gives the
@@ -317,14 +232,7 @@ export class Provider {
    * model can change.
    */
   failoverReason(error) {
-    const details = {
-      message: error.message,
-      status: error.status,
-      requestId: error.requestId,
-      provider: error.provider,
-      retryAfterSecs: error.retryAfterSecs,
-    };
-    return this.#channel.call('failover.classify', { kind: error.kind, details });
+    return this.#channel.call('failover.classify', witError(error));
   }
 
   /** The failover chain for `model` (else the configured primary): the fallbacks, then the primary. */
