@@ -27,13 +27,24 @@ pub const REDACTED: &str = "[redacted]";
 /// Scrubs one secret's pieces from text. The default scrubs nothing.
 #[derive(Clone, Default)]
 pub struct Redactor {
-    secret: Vec<u8>,
     /// Length of the pieces looked for: [`PIECE_LEN`], or the whole secret when shorter.
     piece_len: usize,
     /// Every piece, as its bytes.
     pieces: HashSet<Vec<u8>>,
     /// Bit `a * 256 + b` is set when some piece starts with bytes `a, b`.
     starts: Vec<u64>,
+    /// Every substring of the secret shorter than a piece, packed by [`pack_short`]
+    /// and sorted: what streamed text may end with and still be the start of a piece.
+    short_substrings: Vec<u64>,
+}
+
+/// A substring of at most 7 bytes as one number: its bytes, and its length in
+/// the top byte (so that `"a"` and `"a\0"` differ).
+fn pack_short(bytes: &[u8]) -> u64 {
+    let mut packed = [0u8; 8];
+    packed[..bytes.len()].copy_from_slice(bytes);
+    packed[7] = bytes.len() as u8;
+    u64::from_le_bytes(packed)
 }
 
 impl std::fmt::Debug for Redactor {
@@ -58,11 +69,16 @@ impl Redactor {
             starts[bit / 64] |= 1 << (bit % 64);
             pieces.insert(piece.to_vec());
         }
+        let mut short_substrings: Vec<u64> = (1..piece_len)
+            .flat_map(|k| secret.windows(k).map(pack_short))
+            .collect();
+        short_substrings.sort_unstable();
+        short_substrings.dedup();
         Self {
-            secret: secret.to_vec(),
             piece_len,
             pieces,
             starts,
+            short_substrings,
         }
     }
 
@@ -149,7 +165,9 @@ impl Redactor {
             .filter(|&k| text.is_char_boundary(text.len() - k))
             .find(|&k| {
                 let suffix = &text.as_bytes()[text.len() - k..];
-                self.secret.windows(k).any(|w| w == suffix)
+                self.short_substrings
+                    .binary_search(&pack_short(suffix))
+                    .is_ok()
             })
             .unwrap_or(0)
     }

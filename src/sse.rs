@@ -81,12 +81,22 @@ impl SseDecoder {
                 bytes = &bytes[1..];
             }
         }
-        while let Some(end) = bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
-            self.push_line_bytes(&bytes[..end])?;
-            let line = std::mem::take(&mut self.line);
-            self.process_line(&line, out)?;
-            self.line = line;
-            self.line.clear();
+        while let Some(end) = memchr::memchr2(b'\n', b'\r', bytes) {
+            if self.line.is_empty() {
+                // The whole line is in this read: decoded where it lies.
+                if end > self.max_line {
+                    return Err(LineTooLong {
+                        limit: self.max_line,
+                    });
+                }
+                self.process_line(&bytes[..end], out)?;
+            } else {
+                self.push_line_bytes(&bytes[..end])?;
+                let line = std::mem::take(&mut self.line);
+                self.process_line(&line, out)?;
+                self.line = line;
+                self.line.clear();
+            }
             let was_cr = bytes[end] == b'\r';
             bytes = &bytes[end + 1..];
             if was_cr {
@@ -135,7 +145,11 @@ impl SseDecoder {
             }
             None => (line, &b""[..]),
         };
-        let value = String::from_utf8_lossy(value);
+        // Valid UTF-8 (the usual case) is checked by the fast validator, not the lossy one.
+        let value = match std::str::from_utf8(value) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(value),
+        };
         match field {
             b"data" => {
                 if self.data.len() + value.len() + 1 > self.max_line {
