@@ -72,6 +72,22 @@ impl Deadline {
     }
 }
 
+/// The `timeout` error of a response head that did not come within the
+/// settings' timeout, worded as `wasi:http` names the limit.
+pub fn response_timeout() -> ProviderError {
+    ProviderError::Timeout(ErrorDetails::msg(
+        "HTTP-response-timeout: no response in time",
+    ))
+}
+
+/// The `timeout` error of body bytes that did not come within the settings'
+/// timeout, worded as `wasi:http` names the limit.
+pub fn read_timeout() -> ProviderError {
+    ProviderError::Timeout(ErrorDetails::msg(
+        "connection-read-timeout: no data in time",
+    ))
+}
+
 /// Sends requests for the flows: an adapter's I/O.
 pub trait Transport {
     /// A response body being read.

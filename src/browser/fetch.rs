@@ -11,7 +11,7 @@
 //!   so the error says both may be the cause.
 
 use crate::error::{ErrorDetails, ProviderError};
-use crate::flow::{Deadline, ResponseBody, Transport};
+use crate::flow::{self, Deadline, ResponseBody, Transport};
 use crate::http::{HttpRequest, Method, ResponseHead};
 use js_sys::{Array, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -133,13 +133,7 @@ impl ResponseBody for FetchBody {
         let Some(reader) = &self.reader else {
             return Ok(None);
         };
-        let limit = Limit::new(
-            self.timeout_ms,
-            ProviderError::Timeout(ErrorDetails::msg(
-                "connection-read-timeout: no data in time",
-            )),
-            deadline,
-        );
+        let limit = Limit::new(self.timeout_ms, flow::read_timeout(), deadline);
         let read = within(reader.read(), limit, &self.controller, |e| {
             transport(format!("reading the response failed: {}", describe(e)))
         })
@@ -218,13 +212,7 @@ impl Transport for Fetch {
     ) -> Result<(ResponseHead, FetchBody), ProviderError> {
         let controller = AbortController::new().map_err(|e| transport(describe(&e)))?;
         let init = init(request, &controller)?;
-        let limit = Limit::new(
-            timeout_ms,
-            ProviderError::Timeout(ErrorDetails::msg(
-                "HTTP-response-timeout: no response in time",
-            )),
-            deadline,
-        );
+        let limit = Limit::new(timeout_ms, flow::response_timeout(), deadline);
         let answered = within(
             global::fetch(&request.url, &init),
             limit,

@@ -21,7 +21,7 @@ use crate::config::{self, Config};
 use crate::discovery::{self, DiscoveryMode};
 use crate::error::ProviderError;
 use crate::failover::{self, Cooldown};
-use crate::flow;
+use crate::flow::{self, Transport};
 use crate::http::{ResponseHead, Settings, SettingsRecord};
 use crate::model_ref::ModelRef;
 use crate::stream::ChatStreamDecoder;
@@ -241,7 +241,7 @@ pub fn chat_parse_response(
     let model = parse_ref(model)?;
     let headers: Vec<(String, String)> = from_js(headers, "headers")?;
     let head = ResponseHead { status, headers };
-    let now_secs = js_sys::Date::now() as u64 / 1000;
+    let now_secs = Fetch.unix_ms() / 1000;
     answer(chat::parse_any_response(
         &model,
         &head,
@@ -309,8 +309,9 @@ pub struct ChatStream {
     abort: Option<web_sys::AbortController>,
 }
 
-fn misuse(message: &str) -> Thrown {
-    js_sys::Error::new(message).into()
+/// The `Error` of a second read, or a `response()`, while a read is under way.
+fn being_read() -> Thrown {
+    js_sys::Error::new("the stream is being read: await the pending next() first").into()
 }
 
 impl ChatStream {
@@ -334,9 +335,7 @@ impl ChatStream {
             let mut stream = match taken {
                 Slot::Open(stream) => stream,
                 Slot::Reading => {
-                    return Err(misuse(
-                        "the stream is being read: await the pending next() first",
-                    ));
+                    return Err(being_read());
                 }
                 closed @ Slot::Closed(_) => {
                     *slot.borrow_mut() = closed;
@@ -359,9 +358,7 @@ impl ChatStream {
         match &*self.slot.borrow() {
             Slot::Open(stream) => to_js(stream.response()),
             Slot::Closed(Some(response)) => to_js(response),
-            Slot::Reading | Slot::Closed(None) => Err(misuse(
-                "the stream is being read: await the pending next() first",
-            )),
+            Slot::Reading | Slot::Closed(None) => Err(being_read()),
         }
     }
 
@@ -472,7 +469,7 @@ impl FailoverCall {
     ) -> Result<JsValue, Thrown> {
         let request = &self.request;
         let (result, attempts) = flow::with_failover(
-            js_sys::Date::now() as u64,
+            Fetch.unix_ms(),
             self.settings,
             &self.candidates,
             &mut self.cooldowns,

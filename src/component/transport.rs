@@ -14,7 +14,7 @@
 //!   only one whose response was already taken is an error.
 
 use crate::error::{ErrorDetails, ProviderError};
-use crate::flow::{Deadline, ResponseBody, Transport};
+use crate::flow::{self, Deadline, ResponseBody, Transport};
 use crate::http::{HttpRequest, Method, ResponseHead};
 use wasip2::clocks::{monotonic_clock, wall_clock};
 use wasip2::http::outgoing_handler;
@@ -61,15 +61,11 @@ pub fn from_error_code(code: &ErrorCode) -> ProviderError {
         ErrorCode::ConnectionTimeout => ProviderError::Timeout(ErrorDetails::msg(
             "connection-timeout: could not connect in time",
         )),
-        ErrorCode::ConnectionReadTimeout => ProviderError::Timeout(ErrorDetails::msg(
-            "connection-read-timeout: no data in time",
-        )),
+        ErrorCode::ConnectionReadTimeout => flow::read_timeout(),
         ErrorCode::ConnectionWriteTimeout => {
             ProviderError::Timeout(ErrorDetails::msg("connection-write-timeout"))
         }
-        ErrorCode::HttpResponseTimeout => ProviderError::Timeout(ErrorDetails::msg(
-            "HTTP-response-timeout: no response in time",
-        )),
+        ErrorCode::HttpResponseTimeout => flow::response_timeout(),
         ErrorCode::DnsTimeout => ProviderError::Timeout(ErrorDetails::msg("DNS-timeout")),
         ErrorCode::HttpRequestDenied => {
             transport("HTTP-request-denied: the host does not allow this destination")
