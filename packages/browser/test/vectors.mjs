@@ -1,5 +1,6 @@
 // The conformance vectors (host-tests/vectors) run against the package's
-// wasm-bindgen exports, in Node and in a page alike. The exports take and give
+// wasm-bindgen exports, in Node and in a page alike; `same`, `flatten` and
+// `checkVectors` serve the Node package's jco runner too. The exports take and give
 // values in the vectors' own shape, so the only conversion is text to bytes for
 // the two `list<u8>` arguments.
 
@@ -124,16 +125,17 @@ async function run(wasm, vector) {
 }
 
 /**
- * Runs every vector against `wasm` (the loaded wasm-bindgen module), the live
- * ones against the fake router at `router`. Returns the counts and each failure.
+ * Checks every vector against what `outcomeOf(vector)` computed (a host's
+ * runner). Returns the counts and each failure; a vector with no expectation,
+ * or whose run threw, fails.
  */
-export async function runVectors(wasm, vectors, router) {
+export async function checkVectors(vectors, outcomeOf) {
   let passed = 0;
   const failures = [];
   for (const vector of vectors) {
     let verdict;
     try {
-      const actual = vector.live ? await live(wasm, vector, router) : await run(wasm, vector);
+      const actual = await outcomeOf(vector);
       verdict = !('expect' in vector)
         ? 'the vector has no expectation'
         : same(vector.expect, actual)
@@ -146,4 +148,12 @@ export async function runVectors(wasm, vectors, router) {
     else failures.push(`FAIL ${vector.interface} ${vector.id}: ${verdict}`);
   }
   return { passed, failed: failures.length, failures };
+}
+
+/**
+ * Runs every vector against `wasm` (the loaded wasm-bindgen module), the live
+ * ones against the fake router at `router`.
+ */
+export function runVectors(wasm, vectors, router) {
+  return checkVectors(vectors, (vector) => (vector.live ? live(wasm, vector, router) : run(wasm, vector)));
 }

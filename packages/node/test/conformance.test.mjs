@@ -14,9 +14,9 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
+import { startFakeRouter } from '../../../host-tests/vectors/fake_router.mjs';
+import { checkVectors, flatten } from '../../browser/test/vectors.mjs';
 
 const VECTORS = new URL('../../../host-tests/vectors/', import.meta.url);
 const JCO_DIR = process.env.HF_PROVIDER_JCO_DIR ?? fileURLToPath(new URL('../component/', import.meta.url));
@@ -69,34 +69,9 @@ function outcome(call) {
 
 const bytes = (chunk) => (typeof chunk === 'string' ? new TextEncoder().encode(chunk) : Uint8Array.from(chunk));
 
-/** Whether two values in the vectors' shape are equal (numbers as numbers, keys in any order). */
-function same(a, b) {
-  if (typeof a === 'number' && typeof b === 'number') return a === b;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
-  }
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k in b && same(a[k], b[k]));
-  }
-  return a === b;
-}
-
 async function loadVectors() {
   const files = (await readdir(VECTORS)).filter((f) => f.endsWith('.json')).sort();
-  const vectors = [];
-  for (const file of files) {
-    const doc = JSON.parse(await readFile(new URL(file, VECTORS), 'utf8'));
-    for (const v of doc.vectors) vectors.push({ ...v, interface: v.interface ?? doc.interface, live: doc.interface === 'live' });
-  }
-  return vectors;
-}
-
-/** The live vectors' fake router (vectors/fake_router.py), in its own process: jco's wasi:http blocks this thread. */
-async function startRouter() {
-  const child = spawn('python3', [fileURLToPath(new URL('fake_router.py', VECTORS))], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const [origin] = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value]);
-  return { origin, stop: () => child.stdin.end() };
+  return flatten(await Promise.all(files.map(async (f) => JSON.parse(await readFile(new URL(f, VECTORS), 'utf8')))));
 }
 
 const withRouter = (value, origin) => JSON.parse(JSON.stringify(value).replaceAll('$ROUTER', origin));
@@ -136,7 +111,7 @@ function drain(stream) {
 }
 
 async function live(provider, vector, router) {
-  await fetch(`${router.origin}/_script`, { method: 'POST', body: JSON.stringify({ replies: vector.router ?? {} }) });
+  await router.script(vector.router ?? {});
   const args = withRouter(vector.args, router.origin).map((arg) => toJco(arg));
   const fn = provider[camel(vector.interface)][camel(vector.call)];
   let result;
@@ -155,7 +130,7 @@ async function live(provider, vector, router) {
   } else {
     result = outcome(() => fn(...args));
   }
-  const requests = await (await fetch(`${router.origin}/_requests`)).json();
+  const requests = await router.requests();
   return { result, requests };
 }
 
@@ -193,30 +168,15 @@ test('every vector passes in Node through jco', async () => {
   };
   const imports = new WASIShim().getImportObject();
   const vectors = await loadVectors();
-  let passed = 0;
-  let failed = 0;
   // One instance for every vector, as a Node user holds one: jco takes ~170 ms to
   // instantiate, and the component keeps no state between calls but resources.
   const provider = await instantiate(compile, imports);
-  const router = await startRouter();
-  for (const vector of vectors) {
-    let verdict;
-    try {
-      const actual = vector.live ? await live(provider, vector, router) : run(provider, vector);
-      verdict = !('expect' in vector)
-        ? 'the vector has no expectation'
-        : same(vector.expect, actual)
-          ? null
-          : `expected ${JSON.stringify(vector.expect)}\n     got ${JSON.stringify(actual)}`;
-    } catch (e) {
-      verdict = String(e?.stack ?? e);
-    }
-    if (verdict === null) passed += 1;
-    else {
-      failed += 1;
-      console.error(`FAIL ${vector.interface} ${vector.id}: ${verdict}`);
-    }
-  }
+  // In its own process: jco's wasi:http blocks this thread.
+  const router = await startFakeRouter();
+  const { passed, failed, failures } = await checkVectors(vectors, (vector) =>
+    vector.live ? live(provider, vector, router) : run(provider, vector),
+  );
+  failures.forEach((f) => console.error(f));
   router.stop();
   console.log(`node-jco: ${passed} passed, ${failed} failed`);
   assert.ok(passed >= 200, `only ${passed} vectors ran`);

