@@ -198,7 +198,7 @@ impl ModelInfo {
 
     /// The full reference, `huggingface/<id>`.
     pub fn reference(&self) -> String {
-        format!("{PROVIDER_ID}/{}", self.id)
+        [PROVIDER_ID, "/", &self.id].concat()
     }
 
     /// The alias when set, else the name.
@@ -321,7 +321,7 @@ fn builtin_entry(&(id, name, reasoning, metadata): &BuiltinRow) -> ModelInfo {
 pub fn derive_name(id: &str, owned_by: Option<&str>) -> String {
     let base = id.rsplit('/').next().unwrap_or(id);
     if let Some(owner) = owned_by.map(str::trim).filter(|o| !o.is_empty()) {
-        return format!("{owner}/{base}");
+        return [owner, "/", base].concat();
     }
     let mut name = String::with_capacity(base.len());
     let mut at_word_start = true;

@@ -5,10 +5,14 @@
 //! context length, tools flag from live routes) and goes beyond it by keeping
 //! every route with its metadata.
 
+mod lenient;
+
 use crate::catalog::{self, Modality, ModelInfo, Pricing, RouteInfo};
 use crate::error::{ErrorDetails, ProviderError};
 use crate::http::{HttpRequest, Method, Settings};
+use lenient::{Accept, Fields, Key, Lenient, Odd};
 use serde::Deserialize;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
@@ -129,37 +133,25 @@ struct ListBody {
 
 // Strings are borrowed from the body where they have no escapes: a projection
 // copies only what it keeps, once.
-#[derive(Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 struct WireModel<'a> {
-    #[serde(borrow)]
     id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
     owned_by: Option<Cow<'a, str>>,
-    #[serde(borrow)]
     name: Option<Cow<'a, str>>,
-    #[serde(borrow)]
     title: Option<Cow<'a, str>>,
-    #[serde(borrow)]
     display_name: Option<Cow<'a, str>>,
-    #[serde(borrow)]
     architecture: Option<WireArchitecture<'a>>,
     providers: Option<Routes>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 struct WireArchitecture<'a> {
-    #[serde(borrow)]
     input_modalities: Option<Vec<Cow<'a, str>>>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 struct WireRoute<'a> {
-    #[serde(borrow)]
     provider: Option<Cow<'a, str>>,
-    #[serde(borrow)]
     status: Option<Cow<'a, str>>,
     context_length: Option<f64>,
     pricing: Option<WirePricing>,
@@ -171,11 +163,84 @@ struct WireRoute<'a> {
     is_free: Option<bool>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 struct WirePricing {
     input: Option<f64>,
     output: Option<f64>,
+}
+
+impl<'de> Accept<'de> for WireModel<'de> {
+    fn object<A: MapAccess<'de>>(mut map: A) -> Result<Result<Self, Odd>, A::Error> {
+        let (mut model, mut fields) = (Self::default(), Fields::default());
+        while let Some(Key(key)) = map.next_key()? {
+            match &*key {
+                "id" => fields.read(0, &mut map, &mut model.id)?,
+                "owned_by" => fields.read(1, &mut map, &mut model.owned_by)?,
+                "name" => fields.read(2, &mut map, &mut model.name)?,
+                "title" => fields.read(3, &mut map, &mut model.title)?,
+                "display_name" => fields.read(4, &mut map, &mut model.display_name)?,
+                "architecture" => fields.read(5, &mut map, &mut model.architecture)?,
+                "providers" => fields.read(6, &mut map, &mut model.providers)?,
+                _ => lenient::skip_value(&mut map)?,
+            }
+        }
+        Ok(fields.finish(model))
+    }
+}
+
+impl<'de> Accept<'de> for WireArchitecture<'de> {
+    fn object<A: MapAccess<'de>>(mut map: A) -> Result<Result<Self, Odd>, A::Error> {
+        let (mut architecture, mut fields) = (Self::default(), Fields::default());
+        while let Some(Key(key)) = map.next_key()? {
+            match &*key {
+                "input_modalities" => {
+                    fields.read(0, &mut map, &mut architecture.input_modalities)?
+                }
+                _ => lenient::skip_value(&mut map)?,
+            }
+        }
+        Ok(fields.finish(architecture))
+    }
+}
+
+impl<'de> Accept<'de> for WireRoute<'de> {
+    fn object<A: MapAccess<'de>>(mut map: A) -> Result<Result<Self, Odd>, A::Error> {
+        let (mut route, mut fields) = (Self::default(), Fields::default());
+        while let Some(Key(key)) = map.next_key()? {
+            match &*key {
+                "provider" => fields.read(0, &mut map, &mut route.provider)?,
+                "status" => fields.read(1, &mut map, &mut route.status)?,
+                "context_length" => fields.read(2, &mut map, &mut route.context_length)?,
+                "pricing" => fields.read(3, &mut map, &mut route.pricing)?,
+                "supports_tools" => fields.read(4, &mut map, &mut route.supports_tools)?,
+                "supports_structured_output" => {
+                    fields.read(5, &mut map, &mut route.supports_structured_output)?
+                }
+                "first_token_latency_ms" => {
+                    fields.read(6, &mut map, &mut route.first_token_latency_ms)?
+                }
+                "throughput" => fields.read(7, &mut map, &mut route.throughput)?,
+                "is_model_author" => fields.read(8, &mut map, &mut route.is_model_author)?,
+                "is_free" => fields.read(9, &mut map, &mut route.is_free)?,
+                _ => lenient::skip_value(&mut map)?,
+            }
+        }
+        Ok(fields.finish(route))
+    }
+}
+
+impl<'de> Accept<'de> for WirePricing {
+    fn object<A: MapAccess<'de>>(mut map: A) -> Result<Result<Self, Odd>, A::Error> {
+        let (mut pricing, mut fields) = (Self::default(), Fields::default());
+        while let Some(Key(key)) = map.next_key()? {
+            match &*key {
+                "input" => fields.read(0, &mut map, &mut pricing.input)?,
+                "output" => fields.read(1, &mut map, &mut pricing.output)?,
+                _ => lenient::skip_value(&mut map)?,
+            }
+        }
+        Ok(fields.finish(pricing))
+    }
 }
 
 /// A model's `providers` array, folded route by route as it is read: the first
@@ -188,24 +253,15 @@ struct Routes {
     live_route_lacks_tools: bool,
 }
 
-impl<'de> Deserialize<'de> for Routes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_seq(RoutesVisitor)
-    }
-}
-
-struct RoutesVisitor;
-
-impl<'de> serde::de::Visitor<'de> for RoutesVisitor {
-    type Value = Routes;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of provider routes")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Routes, A::Error> {
-        let mut routes = Routes::default();
-        while let Some(wire) = seq.next_element::<WireRoute>()? {
+impl<'de> Accept<'de> for Routes {
+    fn array<A: SeqAccess<'de>>(mut seq: A) -> Result<Result<Self, Odd>, A::Error> {
+        let (mut routes, mut odd) = (Routes::default(), false);
+        while let Some(wire) = seq.next_element::<Lenient<WireRoute>>()? {
+            // An odd route (or a null) makes the model odd; the rest is still read.
+            let Ok(wire) = wire.required() else {
+                odd = true;
+                continue;
+            };
             let route = project_route(&wire);
             if route.is_live() {
                 if let Some(context) = route.context_length {
@@ -218,14 +274,14 @@ impl<'de> serde::de::Visitor<'de> for RoutesVisitor {
                 routes.kept.push(route);
             }
         }
-        Ok(routes)
+        Ok(if odd { Err(Odd) } else { Ok(routes) })
     }
 }
 
-/// A `data` array projected entry by entry: each entry is borrowed from the body
-/// and parsed on its own, so an odd entry is skipped without failing the list,
-/// and entries past [`MAX_DISCOVERED_MODELS`] cost no memory. `None` when `data`
-/// is not an array (read and skipped).
+/// A `data` array projected entry by entry in one pass: an entry that is not an
+/// object, or has a field of an unexpected type, is skipped without failing the
+/// list, and entries past [`MAX_DISCOVERED_MODELS`] are read through and cost no
+/// memory. `None` when `data` is not an array (read and skipped).
 struct ProjectedList(Option<Vec<ModelInfo>>);
 
 impl<'de> Deserialize<'de> for ProjectedList {
@@ -251,15 +307,18 @@ impl<'de> serde::de::Visitor<'de> for ProjectedListVisitor {
         // seed a hasher, and a router must not be able to choose colliding ids.
         let mut seen = BTreeSet::new();
         let mut models = Vec::new();
-        while let Some(entry) = seq.next_element::<&'de serde_json::value::RawValue>()? {
+        loop {
             if models.len() >= MAX_DISCOVERED_MODELS {
+                if seq.next_element::<IgnoredAny>()?.is_none() {
+                    break;
+                }
                 continue;
             }
+            let Some(entry) = seq.next_element::<Lenient<WireModel>>()? else {
+                break;
+            };
             // Tolerate odd entries one by one rather than failing the whole list.
-            if !is_object(entry.get()) {
-                continue;
-            }
-            let Ok(mut wire) = serde_json::from_str::<WireModel>(entry.get()) else {
+            let Ok(mut wire) = entry.required() else {
                 continue;
             };
             let Some(id) = wire
@@ -283,10 +342,7 @@ impl<'de> serde::de::Visitor<'de> for ProjectedListVisitor {
         self,
         mut map: A,
     ) -> Result<ProjectedList, A::Error> {
-        while map
-            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-            .is_some()
-        {}
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(ProjectedList(None))
     }
 
@@ -314,6 +370,15 @@ impl<'de> serde::de::Visitor<'de> for ProjectedListVisitor {
 /// Whether JSON text is an object (serde reads structs from arrays too).
 fn is_object(text: &str) -> bool {
     text.trim_start().starts_with('{')
+}
+
+/// Whether `text` contains `needle` (lower-case ASCII) in any case. Ids are short
+/// and markers a few bytes: a plain scan, without lower-casing a copy or building
+/// a substring searcher per marker.
+fn contains_ignoring_ascii_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 fn malformed(why: impl Into<String>) -> ProviderError {
@@ -349,8 +414,9 @@ fn project_entry(id: &str, wire: WireModel) -> ModelInfo {
             .map(str::to_owned)
             .unwrap_or_else(|| catalog::derive_name(id, wire.owned_by.as_deref()));
         let mut model = ModelInfo::with_defaults(id, name);
-        let lower = id.to_ascii_lowercase();
-        model.reasoning = REASONING_MARKERS.iter().any(|m| lower.contains(m));
+        model.reasoning = REASONING_MARKERS
+            .iter()
+            .any(|marker| contains_ignoring_ascii_case(id, marker));
         let has_image = wire
             .architecture
             .as_ref()
@@ -466,6 +532,34 @@ mod tests {
         );
         assert_eq!(models[3].name, "Nameless");
         assert!(!models[3].reasoning);
+    }
+
+    #[test]
+    fn an_odd_entry_is_skipped_and_the_next_still_read() {
+        let odd_entries = [
+            r#"{"id":"o/dup","id":"o/dup2"}"#,
+            r#"{"id":"o/name","name":["x"]}"#,
+            r#"{"id":"o/arch","architecture":["text"]}"#,
+            r#"{"id":"o/modality","architecture":{"input_modalities":["text",1]}}"#,
+            r#"{"id":"o/route","providers":[{"provider":"a"},null]}"#,
+            r#"{"id":"o/price","providers":[{"pricing":{"input":"1","output":2}}]}"#,
+            r#"{"id":"o/tools","providers":[{"supports_tools":"yes"}]}"#,
+            r#"{"id":"o/providers","providers":{"a":1}}"#,
+            r#"null"#,
+            r#"7"#,
+        ];
+        let body = format!(
+            r#"{{"data":[{},{{"i\u0064":"ok/escaped","providers":[{{"provider":"a","context_length":1e3}}]}}]}}"#,
+            odd_entries.join(",")
+        );
+        let models = project_models(body.as_bytes()).unwrap();
+        let ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["ok/escaped"]);
+        assert_eq!(models[0].context_window, 1000);
+        assert!(
+            project_models(br#"{"data":[{"id":"a/b","providers":[{"provider":"a"]}]}"#).is_err(),
+            "broken JSON still fails the body"
+        );
     }
 
     #[test]
