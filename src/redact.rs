@@ -36,6 +36,9 @@ pub struct Redactor {
     /// Every substring of the secret shorter than a piece, packed by [`pack_short`]
     /// and sorted: what streamed text may end with and still be the start of a piece.
     short_substrings: Vec<u64>,
+    /// Bit `b` is set when byte `b` occurs in the secret: text whose last byte
+    /// does not is never held back, with no table lookup.
+    secret_bytes: [u64; 4],
 }
 
 /// A substring of at most 7 bytes as one number: its bytes, and its length in
@@ -74,11 +77,16 @@ impl Redactor {
             .collect();
         short_substrings.sort_unstable();
         short_substrings.dedup();
+        let mut secret_bytes = [0u64; 4];
+        for &byte in secret {
+            secret_bytes[usize::from(byte / 64)] |= 1 << (byte % 64);
+        }
         Self {
             piece_len,
             pieces,
             starts,
             short_substrings,
+            secret_bytes,
         }
     }
 
@@ -159,17 +167,29 @@ impl Redactor {
         if !self.is_active() {
             return 0;
         }
-        let longest = (self.piece_len - 1).min(text.len());
-        (1..=longest)
-            .rev()
-            .filter(|&k| text.is_char_boundary(text.len() - k))
-            .find(|&k| {
-                let suffix = &text.as_bytes()[text.len() - k..];
-                self.short_substrings
+        let bytes = text.as_bytes();
+        let longest = (self.piece_len - 1).min(bytes.len());
+        let mut held = 0;
+        // Shortest first: a suffix that does not occur in the secret has no
+        // longer suffix that does, so the first miss ends the search (for most
+        // text, at its last byte).
+        for k in 1..=longest {
+            let suffix = &bytes[bytes.len() - k..];
+            let occurs = match suffix {
+                [byte] => self.secret_bytes[usize::from(byte / 64)] & (1 << (byte % 64)) != 0,
+                _ => self
+                    .short_substrings
                     .binary_search(&pack_short(suffix))
-                    .is_ok()
-            })
-            .unwrap_or(0)
+                    .is_ok(),
+            };
+            if !occurs {
+                break;
+            }
+            if text.is_char_boundary(bytes.len() - k) {
+                held = k;
+            }
+        }
+        held
     }
 }
 
@@ -263,6 +283,26 @@ mod tests {
             assert!(!leaks(&handed_out), "pieces of {size}: {handed_out}");
             assert!(handed_out.starts_with("Hello [redacted]"));
             assert!(handed_out.ends_with(", bye é"));
+        }
+    }
+
+    #[test]
+    fn holdback_is_the_longest_suffix_found_in_the_secret() {
+        for secret in [TOKEN, "s3cr\u{e9}t-\u{e9}t\u{e9}-tok"] {
+            let r = Redactor::new(secret);
+            let occurs = |s: &[u8]| secret.as_bytes().windows(s.len()).any(|w| w == s);
+            let texts = (0..secret.len())
+                .flat_map(|i| (i + 1..=secret.len()).map(move |j| (i, j)))
+                .filter_map(|(i, j)| secret.get(i..j))
+                .flat_map(|piece| [format!("x {piece}"), piece.to_owned(), format!("{piece}!")]);
+            for text in texts {
+                let expected = (1..=(r.piece_len - 1).min(text.len()))
+                    .filter(|&k| text.is_char_boundary(text.len() - k))
+                    .filter(|&k| occurs(&text.as_bytes()[text.len() - k..]))
+                    .max()
+                    .unwrap_or(0);
+                assert_eq!(r.holdback(&text), expected, "{text:?}");
+            }
         }
     }
 
