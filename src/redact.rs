@@ -13,10 +13,11 @@
 //!   straddle what was already returned and what comes next.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 /// Length of the token pieces that never leave the provider.
 pub const PIECE_LEN: usize = 8;
+// A piece is looked up as one `u64` (`pack_piece`).
+const _: () = assert!(PIECE_LEN <= 8);
 /// Shortest secret scrubbed at all: scrubbing every `t` of a message for a
 /// one-letter test token would only garble it, and real tokens are dozens of
 /// characters long.
@@ -29,8 +30,8 @@ pub const REDACTED: &str = "[redacted]";
 pub struct Redactor {
     /// Length of the pieces looked for: [`PIECE_LEN`], or the whole secret when shorter.
     piece_len: usize,
-    /// Every piece, as its bytes.
-    pieces: HashSet<Vec<u8>>,
+    /// Every piece, packed by [`pack_piece`] and sorted.
+    pieces: Vec<u64>,
     /// Bit `a * 256 + b` is set when some piece starts with bytes `a, b`.
     starts: Vec<u64>,
     /// Every substring of the secret shorter than a piece, packed by [`pack_short`]
@@ -50,6 +51,13 @@ fn pack_short(bytes: &[u8]) -> u64 {
     u64::from_le_bytes(packed)
 }
 
+/// A piece (at most 8 bytes, all pieces of a redactor the same length) as one number.
+fn pack_piece(bytes: &[u8]) -> u64 {
+    let mut packed = [0u8; 8];
+    packed[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(packed)
+}
+
 impl std::fmt::Debug for Redactor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Redactor([redacted])")
@@ -66,12 +74,14 @@ impl Redactor {
         }
         let piece_len = secret.len().min(PIECE_LEN);
         let mut starts = vec![0u64; 65536 / 64];
-        let mut pieces = HashSet::new();
+        let mut pieces = Vec::new();
         for piece in secret.windows(piece_len) {
             let bit = usize::from(piece[0]) * 256 + usize::from(piece[1]);
             starts[bit / 64] |= 1 << (bit % 64);
-            pieces.insert(piece.to_vec());
+            pieces.push(pack_piece(piece));
         }
+        pieces.sort_unstable();
+        pieces.dedup();
         let mut short_substrings: Vec<u64> = (1..piece_len)
             .flat_map(|k| secret.windows(k).map(pack_short))
             .collect();
@@ -111,7 +121,10 @@ impl Redactor {
         }
         for start in 0..=bytes.len() - n {
             if !self.starts_piece(bytes[start], bytes[start + 1])
-                || !self.pieces.contains(&bytes[start..start + n])
+                || self
+                    .pieces
+                    .binary_search(&pack_piece(&bytes[start..start + n]))
+                    .is_err()
             {
                 continue;
             }
