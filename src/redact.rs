@@ -42,20 +42,18 @@ pub struct Redactor {
     secret_bytes: [u64; 4],
 }
 
-/// A substring of at most 7 bytes as one number: its bytes, and its length in
-/// the top byte (so that `"a"` and `"a\0"` differ).
-fn pack_short(bytes: &[u8]) -> u64 {
-    let mut packed = [0u8; 8];
-    packed[..bytes.len()].copy_from_slice(bytes);
-    packed[7] = bytes.len() as u8;
-    u64::from_le_bytes(packed)
-}
-
 /// A piece (at most 8 bytes, all pieces of a redactor the same length) as one number.
 fn pack_piece(bytes: &[u8]) -> u64 {
     let mut packed = [0u8; 8];
     packed[..bytes.len()].copy_from_slice(bytes);
     u64::from_le_bytes(packed)
+}
+
+/// A substring of at most 7 bytes as one number: its bytes, and its length in
+/// the top byte (so that `"a"` and `"a\0"` differ).
+fn pack_short(bytes: &[u8]) -> u64 {
+    debug_assert!(bytes.len() < 8);
+    pack_piece(bytes) | (bytes.len() as u64) << 56
 }
 
 impl std::fmt::Debug for Redactor {
