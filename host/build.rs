@@ -27,7 +27,7 @@ use std::process::Command;
 const GUEST_TARGET: &str = "wasm32-unknown-unknown";
 
 /// binaryen's wasm-opt, if it runs here: `WASM_OPT`, else the copy that
-/// `scripts/install-wasm-opt` puts in `tools/binaryen`. Not any `wasm-opt` on the
+/// `scripts/wasm-opt` puts in `tools/binaryen`. Not any `wasm-opt` on the
 /// PATH: an older binaryen lacks flags `tools/binaryen/wasm-opt.args` passes.
 fn find_wasm_opt(root: &Path) -> Option<PathBuf> {
     let pinned = root.join("tools/binaryen/node_modules/.bin/wasm-opt");
@@ -50,7 +50,7 @@ fn optimised(root: &Path, module_path: &Path) -> Vec<u8> {
     let Some(wasm_opt) = find_wasm_opt(root) else {
         println!(
             "cargo:warning=binaryen's wasm-opt was not found, so the component is built \
-             without it (about 90 KB larger); scripts/install-wasm-opt installs it"
+             without it (about 90 KB larger); scripts/wasm-opt installs it"
         );
         return read(module_path);
     };
