@@ -15,6 +15,7 @@ use huggingface_provider::config::{self, Config};
 use huggingface_provider::discovery::{self, MAX_DISCOVERED_MODELS, MAX_ROUTES_PER_MODEL};
 use huggingface_provider::error::{self, ErrorDetails, ProviderError};
 use huggingface_provider::http::ResponseHead;
+use huggingface_provider::json::{self, Number, Value};
 use huggingface_provider::model_ref::{ModelRef, Policy, Route};
 use huggingface_provider::redact::{PIECE_LEN, Redactor};
 use huggingface_provider::sse::{DEFAULT_MAX_LINE_BYTES, LineTooLong, SseDecoder, SseEvent};
@@ -551,5 +552,79 @@ pub fn config(data: &[u8]) {
         let again = config::onboard(Some(&written), builtin(), has_token)
             .unwrap_or_else(|e| panic!("onboarding the written configuration fails: {e}"));
         assert_eq!(again, written, "onboarding is not idempotent");
+    }
+}
+
+/// The core's own JSON against serde_json (with `float_roundtrip`, its correctly
+/// rounded float parser) on any text: the same value, or the same error at the
+/// same line and column; skipping
+/// a value agrees with serde_json's `IgnoredAny`; and what the writer writes is
+/// what serde_json writes for that value, and reads back as it.
+pub fn json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let ours = json::parse(text);
+    match (&ours, serde_json::from_str::<serde_json::Value>(text)) {
+        (Ok(ours), Ok(theirs)) => assert!(
+            same_json(ours, &theirs),
+            "{}: ours {ours:?}, serde_json {theirs:?}",
+            excerpt(text, 0)
+        ),
+        (Err(ours), Err(theirs)) => {
+            assert_eq!(ours.to_string(), theirs.to_string(), "{}", excerpt(text, 0))
+        }
+        (ours, theirs) => panic!("{}: ours {ours:?}, serde_json {theirs:?}", excerpt(text, 0)),
+    }
+    let skipped = json::validate(text).map_err(|e| e.to_string());
+    let ignored = serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    assert_eq!(skipped, ignored, "skipping {}", excerpt(text, 0));
+    if let Ok(value) = ours {
+        for written in [json::to_string(&value), json::to_string_pretty(&value)] {
+            assert_eq!(json::parse(&written).as_ref(), Ok(&value), "{written}");
+        }
+        let theirs: serde_json::Value = serde_json::from_str(text).expect("parsed above");
+        if !has_float(&value) {
+            assert_eq!(
+                json::to_string(&value),
+                serde_json::to_string(&theirs).expect("written")
+            );
+        }
+    }
+}
+
+fn has_float(value: &Value) -> bool {
+    match value {
+        Value::Number(Number::Float(_)) => true,
+        Value::Array(items) => items.iter().any(has_float),
+        Value::Object(map) => map.iter().any(|(_, v)| has_float(v)),
+        _ => false,
+    }
+}
+
+fn same_json(ours: &Value, theirs: &serde_json::Value) -> bool {
+    match (ours, theirs) {
+        (Value::Null, serde_json::Value::Null) => true,
+        (Value::Bool(a), serde_json::Value::Bool(b)) => a == b,
+        (Value::Number(Number::PosInt(a)), serde_json::Value::Number(b)) => b.as_u64() == Some(*a),
+        (Value::Number(Number::NegInt(a)), serde_json::Value::Number(b)) => {
+            !b.is_u64() && b.as_i64() == Some(*a)
+        }
+        (Value::Number(Number::Float(a)), serde_json::Value::Number(b)) => {
+            b.is_f64() && b.as_f64().map(f64::to_bits) == Some(a.to_bits())
+        }
+        (Value::String(a), serde_json::Value::String(b)) => a == b,
+        (Value::Array(a), serde_json::Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_json(a, b))
+        }
+        (Value::Object(a), serde_json::Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, a), (kb, b))| ka == kb && same_json(a, b))
+        }
+        _ => false,
     }
 }

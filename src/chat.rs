@@ -12,9 +12,10 @@
 use crate::catalog::{Modality, ModelInfo};
 use crate::error::{ErrorDetails, ProviderError};
 use crate::http::{HttpRequest, Method, ResponseHead, Settings};
+use crate::json::{self, Map, Number, Reader, Value};
 use crate::model_ref::{ModelRef, Route};
 use crate::redact::Redactor;
-use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Largest non-streaming response body read.
 pub const MAX_CHAT_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
@@ -309,102 +310,77 @@ impl ChatResponse {
 
 // ---- wire format ----------------------------------------------------------
 
-#[derive(Serialize)]
-struct WireRequest<'a> {
-    model: String,
-    messages: Vec<WireMessage<'a>>,
-    stream: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stream_options: Option<WireStreamOptions>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_tokens: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    temperature: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    top_p: Option<f64>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    stop: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    seed: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    frequency_penalty: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    presence_penalty: Option<f64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tools: Vec<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tool_choice: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    response_format: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reasoning_effort: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct WireStreamOptions {
-    include_usage: bool,
-}
-
-#[derive(Serialize)]
-struct WireMessage<'a> {
-    role: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    content: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tool_calls: Vec<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tool_call_id: Option<&'a str>,
-}
-
 fn bad_request(why: impl Into<String>) -> ProviderError {
     ProviderError::BadRequest(ErrorDetails::msg(why))
 }
 
-fn json_text(text: &str, what: &str) -> Result<serde_json::Value, ProviderError> {
-    serde_json::from_str(text).map_err(|e| bad_request(format!("{what} is not valid JSON: {e}")))
+fn json_text(text: &str, what: &str) -> Result<Value, ProviderError> {
+    json::parse(text).map_err(|e| bad_request(format!("{what} is not valid JSON: {e}")))
 }
 
-fn wire_message(message: &Message) -> WireMessage<'_> {
-    use serde_json::json;
-    let content = message.content.as_ref().map(|content| match content {
-        Content::Text(text) => json!(text),
-        Content::Parts(parts) => parts
-            .iter()
-            .map(|part| match part {
-                ContentPart::Text(text) => json!({"type": "text", "text": text}),
-                ContentPart::ImageUrl { url, detail: None } => {
-                    json!({"type": "image_url", "image_url": {"url": url}})
-                }
-                ContentPart::ImageUrl {
-                    url,
-                    detail: Some(detail),
-                } => {
-                    json!({"type": "image_url", "image_url": {"url": url, "detail": detail}})
-                }
-            })
-            .collect(),
-    });
-    WireMessage {
-        role: match message.role {
-            Role::System => "system",
-            Role::User => "user",
-            Role::Assistant => "assistant",
-            Role::Tool => "tool",
-        },
-        content,
-        name: message.name.as_deref(),
-        tool_calls: message
-            .tool_calls
-            .iter()
-            .map(|call| {
-                json!({"id": call.id, "type": "function",
-                       "function": {"name": call.name, "arguments": call.arguments}})
-            })
-            .collect(),
-        tool_call_id: message.tool_call_id.as_deref(),
+fn text(value: &str) -> Value {
+    Value::string(value)
+}
+
+fn wire_message(message: &Message) -> Value {
+    let mut wire = Map::new();
+    let role = match message.role {
+        Role::System => "system",
+        Role::User => "user",
+        Role::Assistant => "assistant",
+        Role::Tool => "tool",
+    };
+    wire.insert("role".into(), text(role));
+    if let Some(content) = &message.content {
+        let content = match content {
+            Content::Text(content) => text(content),
+            Content::Parts(parts) => Value::Array(
+                parts
+                    .iter()
+                    .map(|part| match part {
+                        ContentPart::Text(part) => {
+                            Value::object([("type", text("text")), ("text", text(part))])
+                        }
+                        ContentPart::ImageUrl { url, detail } => {
+                            let mut image = Map::new();
+                            image.insert("url".into(), text(url));
+                            if let Some(detail) = detail {
+                                image.insert("detail".into(), text(detail));
+                            }
+                            Value::object([
+                                ("type", text("image_url")),
+                                ("image_url", Value::Object(image)),
+                            ])
+                        }
+                    })
+                    .collect(),
+            ),
+        };
+        wire.insert("content".into(), content);
     }
+    if let Some(name) = &message.name {
+        wire.insert("name".into(), text(name));
+    }
+    if !message.tool_calls.is_empty() {
+        let calls = message.tool_calls.iter().map(|call| {
+            Value::object([
+                ("id", text(&call.id)),
+                ("type", text("function")),
+                (
+                    "function",
+                    Value::object([
+                        ("name", text(&call.name)),
+                        ("arguments", text(&call.arguments)),
+                    ]),
+                ),
+            ])
+        });
+        wire.insert("tool_calls".into(), Value::Array(calls.collect()));
+    }
+    if let Some(id) = &message.tool_call_id {
+        wire.insert("tool_call_id".into(), text(id));
+    }
+    Value::Object(wire)
 }
 
 /// Checks what can be checked before sending: messages present, JSON texts valid.
@@ -422,78 +398,130 @@ fn validate(request: &ChatRequest) -> Result<(), ProviderError> {
     Ok(())
 }
 
-/// Serialises the body. `model` comes first; unset fields are omitted.
+/// Serialises the body. `model` comes first (the router reads a prefix of the
+/// body); unset fields are omitted rather than sent as `null`.
 pub fn request_body(
     model: &ModelRef,
     request: &ChatRequest,
     stream: bool,
 ) -> Result<Vec<u8>, ProviderError> {
-    use serde_json::json;
     validate(request)?;
-    let tools = request
-        .tools
-        .iter()
-        .map(|tool| {
-            let mut function = serde_json::Map::new();
-            function.insert("name".into(), json!(tool.name));
-            if let Some(description) = &tool.description {
-                function.insert("description".into(), json!(description));
-            }
-            if let Some(parameters) = &tool.parameters {
-                let what = format!("the parameters of tool {:?}", tool.name);
-                function.insert("parameters".into(), json_text(parameters, &what)?);
-            }
-            Ok(json!({"type": "function", "function": function}))
-        })
-        .collect::<Result<Vec<_>, ProviderError>>()?;
-    let tool_choice = request.tool_choice.as_ref().map(|choice| match choice {
-        ToolChoice::Auto => json!("auto"),
-        ToolChoice::None => json!("none"),
-        ToolChoice::Required => json!("required"),
-        ToolChoice::Function(name) => json!({"type": "function", "function": {"name": name}}),
-    });
-    let response_format = match &request.response_format {
-        None => None,
-        Some(ResponseFormat::Text) => Some(json!({"type": "text"})),
-        Some(ResponseFormat::JsonObject) => Some(json!({"type": "json_object"})),
-        Some(ResponseFormat::JsonSchema {
-            name,
-            schema,
-            strict,
-        }) => {
-            let mut spec = serde_json::Map::new();
-            spec.insert("name".into(), json!(name));
-            spec.insert(
-                "schema".into(),
-                json_text(schema, "the response format schema")?,
-            );
-            if let Some(strict) = strict {
-                spec.insert("strict".into(), json!(strict));
-            }
-            Some(json!({"type": "json_schema", "json_schema": spec}))
-        }
+    let mut wire = Map::new();
+    let mut set = |key: &str, value: Value| {
+        wire.insert(key.to_owned(), value);
     };
-    let wire = WireRequest {
-        model: model.wire_model(),
-        messages: request.messages.iter().map(wire_message).collect(),
-        stream,
-        stream_options: stream.then_some(WireStreamOptions {
-            include_usage: true,
-        }),
-        max_tokens: request.max_tokens,
-        temperature: request.temperature.filter(|v| v.is_finite()),
-        top_p: request.top_p.filter(|v| v.is_finite()),
-        stop: &request.stop,
-        seed: request.seed,
-        frequency_penalty: request.frequency_penalty.filter(|v| v.is_finite()),
-        presence_penalty: request.presence_penalty.filter(|v| v.is_finite()),
-        tools,
-        tool_choice,
-        response_format,
-        reasoning_effort: request.reasoning_effort.as_deref(),
+    let float = |value: Option<f64>| {
+        value
+            .filter(|v| v.is_finite())
+            .map(|v| Value::Number(Number::Float(v)))
     };
-    serde_json::to_vec(&wire)
-        .map_err(|e| bad_request(format!("could not serialise the request: {e}")))
+    set("model", text(&model.wire_model()));
+    set(
+        "messages",
+        Value::Array(request.messages.iter().map(wire_message).collect()),
+    );
+    set("stream", Value::Bool(stream));
+    if stream {
+        set(
+            "stream_options",
+            Value::object([("include_usage", Value::Bool(true))]),
+        );
+    }
+    if let Some(max_tokens) = request.max_tokens {
+        set(
+            "max_tokens",
+            Value::Number(Number::PosInt(max_tokens.into())),
+        );
+    }
+    if let Some(temperature) = float(request.temperature) {
+        set("temperature", temperature);
+    }
+    if let Some(top_p) = float(request.top_p) {
+        set("top_p", top_p);
+    }
+    if !request.stop.is_empty() {
+        set(
+            "stop",
+            Value::Array(request.stop.iter().map(|s| text(s)).collect()),
+        );
+    }
+    if let Some(seed) = request.seed {
+        let seed = match u64::try_from(seed) {
+            Ok(seed) => Number::PosInt(seed),
+            Err(_) => Number::NegInt(seed),
+        };
+        set("seed", Value::Number(seed));
+    }
+    if let Some(penalty) = float(request.frequency_penalty) {
+        set("frequency_penalty", penalty);
+    }
+    if let Some(penalty) = float(request.presence_penalty) {
+        set("presence_penalty", penalty);
+    }
+    if !request.tools.is_empty() {
+        let tools = request
+            .tools
+            .iter()
+            .map(|tool| {
+                let mut function = Map::new();
+                function.insert("name".into(), text(&tool.name));
+                if let Some(description) = &tool.description {
+                    function.insert("description".into(), text(description));
+                }
+                if let Some(parameters) = &tool.parameters {
+                    let what = format!("the parameters of tool {:?}", tool.name);
+                    function.insert("parameters".into(), json_text(parameters, &what)?);
+                }
+                Ok(Value::object([
+                    ("type", text("function")),
+                    ("function", Value::Object(function)),
+                ]))
+            })
+            .collect::<Result<Vec<_>, ProviderError>>()?;
+        set("tools", Value::Array(tools));
+    }
+    if let Some(choice) = &request.tool_choice {
+        let choice = match choice {
+            ToolChoice::Auto => text("auto"),
+            ToolChoice::None => text("none"),
+            ToolChoice::Required => text("required"),
+            ToolChoice::Function(name) => Value::object([
+                ("type", text("function")),
+                ("function", Value::object([("name", text(name))])),
+            ]),
+        };
+        set("tool_choice", choice);
+    }
+    if let Some(format) = &request.response_format {
+        let format = match format {
+            ResponseFormat::Text => Value::object([("type", text("text"))]),
+            ResponseFormat::JsonObject => Value::object([("type", text("json_object"))]),
+            ResponseFormat::JsonSchema {
+                name,
+                schema,
+                strict,
+            } => {
+                let mut spec = Map::new();
+                spec.insert("name".into(), text(name));
+                spec.insert(
+                    "schema".into(),
+                    json_text(schema, "the response format schema")?,
+                );
+                if let Some(strict) = strict {
+                    spec.insert("strict".into(), Value::Bool(*strict));
+                }
+                Value::object([
+                    ("type", text("json_schema")),
+                    ("json_schema", Value::Object(spec)),
+                ])
+            }
+        };
+        set("response_format", format);
+    }
+    if let Some(effort) = &request.reasoning_effort {
+        set("reasoning_effort", text(effort));
+    }
+    Ok(json::to_string(&Value::Object(wire)).into_bytes())
 }
 
 /// Builds `POST {base}/chat/completions` for `model`, without sending it.
@@ -552,44 +580,185 @@ pub fn check_request(
     Ok(())
 }
 
-#[derive(Deserialize)]
-struct WireResponse {
-    choices: Option<Vec<WireChoice>>,
-    usage: Option<WireUsage>,
+// ---- reading responses and stream chunks ---------------------------------
+//
+// A completion body and a stream chunk have the same shape (`choices` of
+// `message` or `delta`, and `usage`), so one set of readers serves both. They
+// read straight from the text as serde's derive did: unknown keys skipped, a
+// repeated field or a value of the wrong type an error. Strings without escapes
+// stay borrowed from the text.
+
+/// A completion body or a stream chunk: its first choice and its usage.
+#[derive(Default)]
+pub(crate) struct WireBody<'a> {
+    /// `choices` was there and not `null`.
+    pub has_choices: bool,
+    pub first_choice: Option<WireChoice<'a>>,
+    pub usage: Option<WireUsage>,
+    /// A stream chunk's `error` was there and not `null`.
+    pub has_error: bool,
 }
 
-#[derive(Deserialize)]
-struct WireChoice {
-    message: Option<WireResponseMessage>,
-    finish_reason: Option<String>,
+/// A choice: its `message` (or a chunk's `delta`) and why it finished.
+#[derive(Default)]
+pub(crate) struct WireChoice<'a> {
+    pub message: Option<WireMessage<'a>>,
+    pub finish_reason: Option<Cow<'a, str>>,
 }
 
-#[derive(Deserialize)]
-struct WireResponseMessage {
-    content: Option<String>,
-    reasoning: Option<String>,
-    reasoning_content: Option<String>,
-    tool_calls: Option<Vec<WireToolCall>>,
+/// A response message or a stream delta.
+#[derive(Default)]
+pub(crate) struct WireMessage<'a> {
+    pub content: Option<Cow<'a, str>>,
+    pub reasoning: Option<Cow<'a, str>>,
+    pub reasoning_content: Option<Cow<'a, str>>,
+    pub tool_calls: Vec<WireToolCall<'a>>,
 }
 
-#[derive(Deserialize)]
-struct WireToolCall {
-    id: Option<String>,
-    function: Option<WireFunction>,
+/// A tool call, or a stream's piece of one (with its `index`).
+#[derive(Default)]
+pub(crate) struct WireToolCall<'a> {
+    pub index: Option<u32>,
+    pub id: Option<Cow<'a, str>>,
+    pub name: Option<Cow<'a, str>>,
+    pub arguments: Option<Cow<'a, str>>,
 }
 
-#[derive(Deserialize)]
-struct WireFunction {
-    name: Option<String>,
-    arguments: Option<String>,
+impl<'a> WireBody<'a> {
+    /// Reads a completion body, or (`streamed`) a stream chunk.
+    pub(crate) fn read(reader: &mut Reader<'a>, streamed: bool) -> Result<Self, json::Error> {
+        let mut body = WireBody::default();
+        let names: &[&str] = if streamed {
+            &["choices", "usage", "error"]
+        } else {
+            &["choices", "usage"]
+        };
+        reader.fields("a chat completion", names, |reader, field| {
+            match field {
+                0 => {
+                    let mut first = None;
+                    body.has_choices = reader
+                        .nullable(|reader| {
+                            reader.list(|reader| {
+                                let choice = WireChoice::read(reader, streamed)?;
+                                first.get_or_insert(choice);
+                                Ok(())
+                            })
+                        })?
+                        .is_some();
+                    body.first_choice = first;
+                }
+                1 => body.usage = reader.nullable(WireUsage::read)?,
+                _ => body.has_error = reader.nullable(Reader::skip)?.is_some(),
+            }
+            Ok(())
+        })?;
+        Ok(body)
+    }
+}
+
+impl<'a> WireChoice<'a> {
+    fn read(reader: &mut Reader<'a>, streamed: bool) -> Result<Self, json::Error> {
+        let mut choice = WireChoice::default();
+        let message = if streamed { "delta" } else { "message" };
+        reader.fields("a choice", &[message, "finish_reason"], |reader, field| {
+            match field {
+                0 => {
+                    choice.message =
+                        reader.nullable(|reader| WireMessage::read(reader, streamed))?
+                }
+                _ => choice.finish_reason = reader.optional_string()?,
+            }
+            Ok(())
+        })?;
+        Ok(choice)
+    }
+}
+
+impl<'a> WireMessage<'a> {
+    fn read(reader: &mut Reader<'a>, streamed: bool) -> Result<Self, json::Error> {
+        let mut message = WireMessage::default();
+        let names = ["content", "reasoning", "reasoning_content", "tool_calls"];
+        reader.fields("a message", &names, |reader, field| {
+            match field {
+                0 => message.content = reader.optional_string()?,
+                1 => message.reasoning = reader.optional_string()?,
+                2 => message.reasoning_content = reader.optional_string()?,
+                _ => {
+                    message.tool_calls = reader
+                        .nullable(|reader| {
+                            reader.list(|reader| WireToolCall::read(reader, streamed))
+                        })?
+                        .unwrap_or_default();
+                }
+            }
+            Ok(())
+        })?;
+        Ok(message)
+    }
+}
+
+impl<'a> WireToolCall<'a> {
+    fn read(reader: &mut Reader<'a>, streamed: bool) -> Result<Self, json::Error> {
+        let mut call = WireToolCall::default();
+        let names: &[&str] = if streamed {
+            &["id", "function", "index"]
+        } else {
+            &["id", "function"]
+        };
+        reader.fields("a tool call", names, |reader, field| {
+            match field {
+                0 => call.id = reader.optional_string()?,
+                1 => {
+                    reader.nullable(|reader| {
+                        reader.fields("a function", &["name", "arguments"], |reader, field| {
+                            let value = reader.optional_string()?;
+                            match field {
+                                0 => call.name = value,
+                                _ => call.arguments = value,
+                            }
+                            Ok(())
+                        })
+                    })?;
+                }
+                _ => {
+                    call.index = match reader.optional_u64()? {
+                        None => None,
+                        Some(index) => Some(u32::try_from(index).map_err(|_| {
+                            reader.error(json::Code::InvalidType("a tool call index below 2^32"))
+                        })?),
+                    };
+                }
+            }
+            Ok(())
+        })?;
+        Ok(call)
+    }
 }
 
 /// Usage as the API reports it (also in stream chunks).
-#[derive(Deserialize)]
+#[derive(Default)]
 pub(crate) struct WireUsage {
     prompt_tokens: Option<u64>,
     completion_tokens: Option<u64>,
     total_tokens: Option<u64>,
+}
+
+impl WireUsage {
+    fn read(reader: &mut Reader) -> Result<Self, json::Error> {
+        let mut usage = WireUsage::default();
+        let names = ["prompt_tokens", "completion_tokens", "total_tokens"];
+        reader.fields("usage", &names, |reader, field| {
+            let count = reader.optional_u64()?;
+            match field {
+                0 => usage.prompt_tokens = count,
+                1 => usage.completion_tokens = count,
+                _ => usage.total_tokens = count,
+            }
+            Ok(())
+        })?;
+        Ok(usage)
+    }
 }
 
 impl WireUsage {
@@ -684,38 +853,28 @@ pub fn parse_response(
         }
         None => malformed(why),
     };
-    let wire: WireResponse = crate::error::json_from_bytes(body)
+    let wire = crate::error::read_json(body, |reader| WireBody::read(reader, false))
         .map_err(|e| not_a_completion(format!("the chat completion body is not valid: {e}")))?;
     let choice = wire
-        .choices
-        .and_then(|choices| choices.into_iter().next())
+        .first_choice
         .ok_or_else(|| not_a_completion("the chat completion has no choices".into()))?;
     let message = choice
         .message
         .ok_or_else(|| malformed("the first choice has no message".into()))?;
+    let owned = |text: Option<Cow<str>>| text.map(Cow::into_owned);
     let tool_calls = message
         .tool_calls
-        .unwrap_or_default()
         .into_iter()
-        .map(|call| {
-            let function = call.function;
-            ToolCall {
-                id: call.id.unwrap_or_default(),
-                name: function
-                    .as_ref()
-                    .and_then(|f| f.name.clone())
-                    .unwrap_or_default(),
-                arguments: function.and_then(|f| f.arguments).unwrap_or_default(),
-            }
+        .map(|call| ToolCall {
+            id: owned(call.id).unwrap_or_default(),
+            name: owned(call.name).unwrap_or_default(),
+            arguments: owned(call.arguments).unwrap_or_default(),
         })
         .collect();
     Ok(ChatResponse {
         model: model.normalized(),
-        content: message.content.unwrap_or_default(),
-        reasoning: message
-            .reasoning
-            .or(message.reasoning_content)
-            .filter(|r| !r.is_empty()),
+        content: owned(message.content).unwrap_or_default(),
+        reasoning: owned(message.reasoning.or(message.reasoning_content)).filter(|r| !r.is_empty()),
         tool_calls,
         finish_reason: choice
             .finish_reason

@@ -14,9 +14,9 @@
 
 use crate::catalog::{self, Cost, Modality, ModelInfo};
 use crate::error::{ErrorDetails, ProviderError};
+use crate::json::{self, Map, Number, Value};
 use crate::model_ref::{ModelRef, PROVIDER_ID};
-use serde_json::{Map, Value, json};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The parts of a configuration this provider uses.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -131,7 +131,7 @@ fn nesting_depth(text: &str) -> usize {
 }
 
 /// Parses JSON or JSON5 text into a JSON value whose top level is an object.
-fn parse_document(text: &str) -> Result<Map<String, Value>, ProviderError> {
+fn parse_document(text: &str) -> Result<Map, ProviderError> {
     if text.len() > MAX_CONFIG_BYTES {
         return Err(config_error(format!(
             "the configuration is {} bytes; the limit is {MAX_CONFIG_BYTES} bytes (2 MiB)",
@@ -143,9 +143,9 @@ fn parse_document(text: &str) -> Result<Map<String, Value>, ProviderError> {
             "the configuration nests objects or arrays deeper than {MAX_NESTING} levels"
         )));
     }
-    let value: Value = match serde_json::from_str(text) {
+    let value = match json::parse(text) {
         Ok(value) => value,
-        Err(_) => json5::from_str(text).map_err(|e| {
+        Err(_) => json::parse_json5(text).map_err(|e| {
             config_error(format!("the configuration is neither JSON nor JSON5: {e}"))
         })?,
     };
@@ -157,13 +157,10 @@ fn parse_document(text: &str) -> Result<Map<String, Value>, ProviderError> {
 
 /// Walks `path` through nested objects; `Ok(None)` when a key is missing, an
 /// error when something on the way is not an object.
-fn object_at<'a>(
-    root: &'a Map<String, Value>,
-    path: &[&str],
-) -> Result<Option<&'a Map<String, Value>>, ProviderError> {
+fn object_at<'a>(root: &'a Map, path: &[&str]) -> Result<Option<&'a Map>, ProviderError> {
     let mut current = root;
     for (depth, key) in path.iter().enumerate() {
-        match current.get(*key) {
+        match current.get(key) {
             None | Some(Value::Null) => return Ok(None),
             Some(Value::Object(map)) => current = map,
             Some(_) => {
@@ -177,11 +174,7 @@ fn object_at<'a>(
     Ok(Some(current))
 }
 
-fn optional_string(
-    map: &Map<String, Value>,
-    key: &str,
-    at: &str,
-) -> Result<Option<String>, ProviderError> {
+fn optional_string(map: &Map, key: &str, at: &str) -> Result<Option<String>, ProviderError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) => Ok(Some(text.clone())),
@@ -200,31 +193,36 @@ fn our_reference(text: &str, at: impl Fn() -> String) -> Result<Option<String>, 
 }
 
 /// A `models.providers` key and its object.
-type ProviderSection<'a> = (&'a String, &'a Map<String, Value>);
+type ProviderSection<'a> = (&'a String, &'a Map);
 
-/// The keys under `models.providers` that name this provider in any case, the
-/// exact key first: they all collapse into `huggingface`, in this order.
-fn our_provider_keys(providers: &Map<String, Value>) -> Vec<String> {
-    let mut keys: Vec<String> = providers
-        .keys()
-        .filter(|key| key.trim().eq_ignore_ascii_case(PROVIDER_ID))
-        .cloned()
-        .collect();
-    keys.sort_by_key(|key| key != PROVIDER_ID);
-    keys
+/// Moves the item whose key is exactly [`PROVIDER_ID`] (keys of one object are
+/// unique, so there is at most one) to the front, the others keeping their
+/// order: what a stable sort on "not the exact key" does, without linking a
+/// stable sort into the component.
+fn exact_key_first<T>(items: &mut [T], key_of: impl Fn(&T) -> &String) {
+    if let Some(exact) = items.iter().position(|item| key_of(item) == PROVIDER_ID) {
+        items[..=exact].rotate_right(1);
+    }
 }
 
-/// The provider objects of [`our_provider_keys`], in that order.
-fn provider_sections(root: &Map<String, Value>) -> Result<Vec<ProviderSection<'_>>, ProviderError> {
+/// The objects under `models.providers` whose keys name this provider in any
+/// case, the exact key first: they all collapse into `huggingface`, in this
+/// order. One pass over the providers, however many keys a file has.
+fn provider_sections(root: &Map) -> Result<Vec<ProviderSection<'_>>, ProviderError> {
     let Some(providers) = object_at(root, &["models", "providers"])? else {
         return Ok(Vec::new());
     };
+    let mut ours: Vec<_> = providers
+        .iter()
+        .filter(|(key, _)| key.trim().eq_ignore_ascii_case(PROVIDER_ID))
+        .collect();
+    exact_key_first(&mut ours, |(key, _)| key);
     let mut sections = Vec::new();
-    for key in our_provider_keys(providers) {
-        match providers.get_key_value(&key) {
-            Some((key, Value::Object(section))) => sections.push((key, section)),
-            Some((_, Value::Null)) | None => {}
-            Some(_) => {
+    for (key, value) in ours {
+        match value {
+            Value::Object(section) => sections.push((key, section)),
+            Value::Null => {}
+            _ => {
                 return Err(config_error(format!(
                     "`models.providers.{key}` must be an object"
                 )));
@@ -241,7 +239,7 @@ impl Config {
     }
 
     /// Reads a configuration from its parsed top-level object.
-    fn from_document(root: &Map<String, Value>) -> Result<Self, ProviderError> {
+    fn from_document(root: &Map) -> Result<Self, ProviderError> {
         let mut config = Config::default();
         if let Some(defaults) = object_at(root, &["agents", "defaults"])? {
             match defaults.get("model") {
@@ -308,7 +306,7 @@ impl Config {
             }
         }
         // Position of each configured id in `config.models`, so merging is linear.
-        let mut positions: HashMap<String, usize> = HashMap::new();
+        let mut positions: BTreeMap<String, usize> = BTreeMap::new();
         for (key, section) in provider_sections(root)? {
             let at = format!("models.providers.{key}");
             if config.base_url.is_none() {
@@ -415,7 +413,7 @@ impl ConfiguredModel {
             "maxTokens",
             "cost",
         ];
-        let options: Map<String, Value> = map
+        let options: Map = map
             .iter()
             .filter(|(key, _)| !KNOWN.contains(&key.as_str()))
             .map(|(key, value)| (key.clone(), value.clone()))
@@ -483,9 +481,11 @@ fn base_id(id: &str) -> &str {
     }
 }
 
-/// The catalog's models by id, for lookups in linear time.
-fn index_by_id(catalog: &[ModelInfo]) -> HashMap<&str, &ModelInfo> {
-    let mut index = HashMap::with_capacity(catalog.len());
+/// The catalog's models by id. Ordered maps here and below, not hashed: the
+/// component has no randomness to seed a hasher, and a configuration must not
+/// be able to choose ids that collide.
+fn index_by_id(catalog: &[ModelInfo]) -> BTreeMap<&str, &ModelInfo> {
+    let mut index = BTreeMap::new();
     for model in catalog {
         index.entry(model.id.as_str()).or_insert(model);
     }
@@ -493,7 +493,7 @@ fn index_by_id(catalog: &[ModelInfo]) -> HashMap<&str, &ModelInfo> {
 }
 
 /// A catalog entry for `id`, from the catalog (exact, else its base model) or derived.
-fn entry_for(id: &str, catalog: &HashMap<&str, &ModelInfo>) -> ModelInfo {
+fn entry_for(id: &str, catalog: &BTreeMap<&str, &ModelInfo>) -> ModelInfo {
     catalog
         .get(id)
         .or_else(|| catalog.get(base_id(id)))
@@ -514,20 +514,20 @@ pub fn merge(catalog: &[ModelInfo], config: &Config) -> Vec<ModelInfo> {
         .iter()
         .map(|entry| entry.apply_to(entry_for(&entry.id, &by_id)))
         .collect();
-    let mut seen: HashSet<String> = models.iter().map(|m| m.id.clone()).collect();
+    let mut seen: BTreeSet<String> = models.iter().map(|m| m.id.clone()).collect();
     for model in catalog {
         if seen.insert(model.id.clone()) {
             models.push(model.clone());
         }
     }
-    let mut position: HashMap<String, usize> = models
+    let mut position: BTreeMap<String, usize> = models
         .iter()
         .enumerate()
         .map(|(i, m)| (m.id.clone(), i))
         .collect();
     // Models that only an alias names, grouped by base id, to go after that base.
     let mut added: Vec<ModelInfo> = Vec::new();
-    let mut added_by_base: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut added_by_base: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut bases_in_order: Vec<String> = Vec::new();
     for (reference, alias) in &config.aliases {
         let Ok(parsed) = ModelRef::parse(reference) else {
@@ -559,11 +559,11 @@ pub fn merge(catalog: &[ModelInfo], config: &Config) -> Vec<ModelInfo> {
     }
     // The last listed model of each base gets that base's added models after it;
     // added models whose base is not listed go at the end, grouped by base.
-    let mut last_of_base: HashMap<&str, usize> = HashMap::new();
+    let mut last_of_base: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, model) in models.iter().enumerate() {
         last_of_base.insert(base_id(&model.id), i);
     }
-    let mut after: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut after: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut at_end: Vec<usize> = Vec::new();
     for base in &bases_in_order {
         let group = &added_by_base[base];
@@ -588,21 +588,25 @@ pub fn merge(catalog: &[ModelInfo], config: &Config) -> Vec<ModelInfo> {
 
 /// The JSON entry onboarding writes for a catalog model.
 fn model_entry_json(model: &ModelInfo) -> Value {
-    let input: Vec<&str> = model.input.iter().map(|m| m.as_str()).collect();
-    json!({
-        "id": model.id,
-        "name": model.name,
-        "reasoning": model.reasoning,
-        "input": input,
-        "contextWindow": model.context_window,
-        "maxTokens": model.max_tokens,
-        "cost": {
-            "input": model.cost.input,
-            "output": model.cost.output,
-            "cacheRead": model.cost.cache_read,
-            "cacheWrite": model.cost.cache_write,
-        },
-    })
+    let input = model.input.iter().map(|m| Value::string(m.as_str()));
+    let count = |n: u32| Value::Number(Number::PosInt(n.into()));
+    Value::object([
+        ("id", Value::string(&model.id)),
+        ("name", Value::string(&model.name)),
+        ("reasoning", Value::Bool(model.reasoning)),
+        ("input", Value::Array(input.collect())),
+        ("contextWindow", count(model.context_window)),
+        ("maxTokens", count(model.max_tokens)),
+        (
+            "cost",
+            Value::object([
+                ("input", Value::from_f64(model.cost.input)),
+                ("output", Value::from_f64(model.cost.output)),
+                ("cacheRead", Value::from_f64(model.cost.cache_read)),
+                ("cacheWrite", Value::from_f64(model.cost.cache_write)),
+            ]),
+        ),
+    ])
 }
 
 /// An entry's id as a wire model id (`org/model[:route]`), for duplicate checks.
@@ -615,14 +619,8 @@ fn entry_id(entry: &Value) -> Option<String> {
     )
 }
 
-fn object_entry<'a>(
-    map: &'a mut Map<String, Value>,
-    key: &str,
-    at: &str,
-) -> Result<&'a mut Map<String, Value>, ProviderError> {
-    let value = map
-        .entry(key.to_owned())
-        .or_insert_with(|| Value::Object(Map::new()));
+fn object_entry<'a>(map: &'a mut Map, key: &str, at: &str) -> Result<&'a mut Map, ProviderError> {
+    let value = map.get_or_insert_with(key, || Value::Object(Map::new()));
     if value.is_null() {
         *value = Value::Object(Map::new());
     }
@@ -676,21 +674,20 @@ pub fn onboard(
         "providers",
         "models.providers",
     )?;
-    // Our sections come out in one pass (removing keys one by one is quadratic
-    // in their number); the other providers keep their order.
-    let mut ours: Vec<(String, Value)> = Vec::new();
-    for (key, value) in std::mem::take(providers) {
-        if key.trim().eq_ignore_ascii_case(PROVIDER_ID) {
-            ours.push((key, value));
-        } else {
-            providers.insert(key, value);
-        }
-    }
-    ours.sort_by_key(|(key, _)| key != PROVIDER_ID);
-    let mut section = Map::new();
+    // Our sections come out in one pass, and the fields they give are collected
+    // before the section is built: inserting into an object one key at a time
+    // is linear per key, so quadratic in a hostile file's thousands of keys.
+    let (mut ours, others): (Vec<_>, Vec<_>) = std::mem::take(providers)
+        .into_iter()
+        .partition(|(key, _)| key.trim().eq_ignore_ascii_case(PROVIDER_ID));
+    *providers = others.into_iter().collect();
+    exact_key_first(&mut ours, |(key, _)| key);
+    let mut fields: Vec<(String, Value)> = Vec::new();
+    // The first section that gives a field gives it.
+    let mut named: BTreeSet<String> = BTreeSet::new();
     let mut entries: Vec<Value> = Vec::new();
     // The ids of `entries`, kept alongside so each is normalised once.
-    let mut present: HashSet<Option<String>> = HashSet::new();
+    let mut present: BTreeSet<Option<String>> = BTreeSet::new();
     for (_, value) in ours {
         let Value::Object(other) = value else {
             continue;
@@ -702,8 +699,8 @@ pub fn onboard(
                         entries.push(entry.clone());
                     }
                 }
-            } else {
-                section.entry(field).or_insert(value);
+            } else if named.insert(field.clone()) {
+                fields.push((field, value));
             }
         }
     }
@@ -712,49 +709,17 @@ pub fn onboard(
             entries.push(model_entry_json(model));
         }
     }
+    let mut section: Map = fields.into_iter().collect();
     section.insert("models".into(), Value::Array(entries));
     providers.insert(PROVIDER_ID.into(), Value::Object(section));
     write_document(&Value::Object(root))
-}
-
-/// A buffer that refuses to grow past a limit.
-struct BoundedBuffer {
-    bytes: Vec<u8>,
-    limit: usize,
-}
-
-impl std::io::Write for BoundedBuffer {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        if self.bytes.len() + data.len() > self.limit {
-            return Err(std::io::Error::other("over the limit"));
-        }
-        self.bytes.extend_from_slice(data);
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// The configuration as pretty JSON, or compact JSON when indentation would take
 /// it past [`MAX_CONFIG_BYTES`] (deep nesting makes pretty output many times
 /// larger than its input); a `config` error when even that would not be read back.
 fn write_document(root: &Value) -> Result<String, ProviderError> {
-    let within_limit = |pretty: bool| {
-        let mut buffer = BoundedBuffer {
-            bytes: Vec::new(),
-            limit: MAX_CONFIG_BYTES,
-        };
-        let written = if pretty {
-            serde_json::to_writer_pretty(&mut buffer, root)
-        } else {
-            serde_json::to_writer(&mut buffer, root)
-        };
-        written
-            .ok()
-            .and_then(|()| String::from_utf8(buffer.bytes).ok())
-    };
+    let within_limit = |pretty| json::write_within(root, pretty, MAX_CONFIG_BYTES);
     within_limit(true).or_else(|| within_limit(false)).ok_or_else(|| {
         config_error(format!(
             "the configuration would be over the limit of {MAX_CONFIG_BYTES} bytes (2 MiB) once written"
@@ -765,6 +730,7 @@ fn write_document(root: &Value) -> Result<String, ProviderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
 
     const PRODUCT_EXAMPLE: &str = r#"{
       // JSON5, as in the product document
@@ -940,6 +906,22 @@ mod tests {
             providers.keys().collect::<Vec<_>>(),
             ["other", "huggingface"]
         );
+        // So do many fields in two spellings of it (the exact key's win).
+        let fields = |value: u8| -> Vec<String> {
+            (0..80_000).map(|i| format!("\"f{i}\":{value}")).collect()
+        };
+        let many = format!(
+            "{{\"models\":{{\"providers\":{{\"HuggingFace\":{{{}}},\"huggingface\":{{{}}}}}}}}}",
+            fields(1).join(","),
+            fields(2).join(",")
+        );
+        let written: Value =
+            serde_json::from_str(&onboard(Some(&many), &[], false).unwrap()).unwrap();
+        let section = written["models"]["providers"]["huggingface"]
+            .as_object()
+            .unwrap();
+        assert_eq!(section.len(), 80_001);
+        assert_eq!((&section["f0"], &section["f79999"]), (&json!(2), &json!(2)));
     }
 
     #[test]

@@ -10,9 +10,8 @@ mod lenient;
 use crate::catalog::{self, Modality, ModelInfo, Pricing, RouteInfo};
 use crate::error::{ErrorDetails, ProviderError};
 use crate::http::{HttpRequest, Method, Settings};
-use lenient::{Accept, Fields, Key, Lenient, Odd};
-use serde::Deserialize;
-use serde::de::{IgnoredAny, MapAccess, SeqAccess};
+use crate::json::{Error, Kind, Reader};
+use lenient::{Accept, Fields, Odd, odd, required};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
@@ -125,12 +124,6 @@ pub const MAX_DISCOVERED_MODELS: usize = 10_000;
 /// and the tools flag, but are not kept.
 pub const MAX_ROUTES_PER_MODEL: usize = 64;
 
-#[derive(Deserialize)]
-struct ListBody {
-    /// Projected as it is read (one pass over the body, no JSON tree).
-    data: Option<ProjectedList>,
-}
-
 // Strings are borrowed from the body where they have no escapes: a projection
 // copies only what it keeps, once.
 #[derive(Default)]
@@ -169,77 +162,97 @@ struct WirePricing {
     output: Option<f64>,
 }
 
-impl<'de> Accept<'de> for WireModel<'de> {
-    fn object<A: MapAccess<'de>>(mut map: A) -> Result<Result<Self, Odd>, A::Error> {
-        let (mut model, mut fields) = (Self::default(), Fields::default());
-        while let Some(Key(key)) = map.next_key()? {
-            match &*key {
-                "id" => fields.read(0, &mut map, &mut model.id)?,
-                "owned_by" => fields.read(1, &mut map, &mut model.owned_by)?,
-                "name" => fields.read(2, &mut map, &mut model.name)?,
-                "title" => fields.read(3, &mut map, &mut model.title)?,
-                "display_name" => fields.read(4, &mut map, &mut model.display_name)?,
-                "architecture" => fields.read(5, &mut map, &mut model.architecture)?,
-                "providers" => fields.read(6, &mut map, &mut model.providers)?,
-                _ => lenient::skip_value(&mut map)?,
-            }
+/// Reads an object's members into `object` with `member`, which returns
+/// whether it took the key; every other key's value is skipped.
+fn read_object<'a, T: Default>(
+    kind: Kind,
+    reader: &mut Reader<'a>,
+    mut member: impl FnMut(&mut T, &mut Fields, &str, &mut Reader<'a>) -> Result<bool, Error>,
+) -> Result<Result<T, Odd>, Error> {
+    if kind != Kind::Object {
+        return odd(reader);
+    }
+    let (mut object, mut fields) = (T::default(), Fields::default());
+    reader.object(|reader, key| {
+        if !member(&mut object, &mut fields, &key, reader)? {
+            reader.skip()?;
         }
-        Ok(fields.finish(model))
+        Ok(())
+    })?;
+    Ok(fields.finish(object))
+}
+
+impl<'a> Accept<'a> for WireModel<'a> {
+    fn accept(kind: Kind, reader: &mut Reader<'a>) -> Result<Result<Self, Odd>, Error> {
+        read_object(kind, reader, |model: &mut Self, fields, key, reader| {
+            match key {
+                "id" => fields.read(0, reader, &mut model.id)?,
+                "owned_by" => fields.read(1, reader, &mut model.owned_by)?,
+                "name" => fields.read(2, reader, &mut model.name)?,
+                "title" => fields.read(3, reader, &mut model.title)?,
+                "display_name" => fields.read(4, reader, &mut model.display_name)?,
+                "architecture" => fields.read(5, reader, &mut model.architecture)?,
+                "providers" => fields.read(6, reader, &mut model.providers)?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })
     }
 }
 
-impl<'de> Accept<'de> for WireArchitecture<'de> {
-    fn object<A: MapAccess<'de>>(mut map: A) -> Result<Result<Self, Odd>, A::Error> {
-        let (mut architecture, mut fields) = (Self::default(), Fields::default());
-        while let Some(Key(key)) = map.next_key()? {
-            match &*key {
-                "input_modalities" => {
-                    fields.read(0, &mut map, &mut architecture.input_modalities)?
+impl<'a> Accept<'a> for WireArchitecture<'a> {
+    fn accept(kind: Kind, reader: &mut Reader<'a>) -> Result<Result<Self, Odd>, Error> {
+        read_object(
+            kind,
+            reader,
+            |architecture: &mut Self, fields, key, reader| {
+                match key {
+                    "input_modalities" => {
+                        fields.read(0, reader, &mut architecture.input_modalities)?
+                    }
+                    _ => return Ok(false),
                 }
-                _ => lenient::skip_value(&mut map)?,
-            }
-        }
-        Ok(fields.finish(architecture))
+                Ok(true)
+            },
+        )
     }
 }
 
-impl<'de> Accept<'de> for WireRoute<'de> {
-    fn object<A: MapAccess<'de>>(mut map: A) -> Result<Result<Self, Odd>, A::Error> {
-        let (mut route, mut fields) = (Self::default(), Fields::default());
-        while let Some(Key(key)) = map.next_key()? {
-            match &*key {
-                "provider" => fields.read(0, &mut map, &mut route.provider)?,
-                "status" => fields.read(1, &mut map, &mut route.status)?,
-                "context_length" => fields.read(2, &mut map, &mut route.context_length)?,
-                "pricing" => fields.read(3, &mut map, &mut route.pricing)?,
-                "supports_tools" => fields.read(4, &mut map, &mut route.supports_tools)?,
+impl<'a> Accept<'a> for WireRoute<'a> {
+    fn accept(kind: Kind, reader: &mut Reader<'a>) -> Result<Result<Self, Odd>, Error> {
+        read_object(kind, reader, |route: &mut Self, fields, key, reader| {
+            match key {
+                "provider" => fields.read(0, reader, &mut route.provider)?,
+                "status" => fields.read(1, reader, &mut route.status)?,
+                "context_length" => fields.read(2, reader, &mut route.context_length)?,
+                "pricing" => fields.read(3, reader, &mut route.pricing)?,
+                "supports_tools" => fields.read(4, reader, &mut route.supports_tools)?,
                 "supports_structured_output" => {
-                    fields.read(5, &mut map, &mut route.supports_structured_output)?
+                    fields.read(5, reader, &mut route.supports_structured_output)?
                 }
                 "first_token_latency_ms" => {
-                    fields.read(6, &mut map, &mut route.first_token_latency_ms)?
+                    fields.read(6, reader, &mut route.first_token_latency_ms)?
                 }
-                "throughput" => fields.read(7, &mut map, &mut route.throughput)?,
-                "is_model_author" => fields.read(8, &mut map, &mut route.is_model_author)?,
-                "is_free" => fields.read(9, &mut map, &mut route.is_free)?,
-                _ => lenient::skip_value(&mut map)?,
+                "throughput" => fields.read(7, reader, &mut route.throughput)?,
+                "is_model_author" => fields.read(8, reader, &mut route.is_model_author)?,
+                "is_free" => fields.read(9, reader, &mut route.is_free)?,
+                _ => return Ok(false),
             }
-        }
-        Ok(fields.finish(route))
+            Ok(true)
+        })
     }
 }
 
-impl<'de> Accept<'de> for WirePricing {
-    fn object<A: MapAccess<'de>>(mut map: A) -> Result<Result<Self, Odd>, A::Error> {
-        let (mut pricing, mut fields) = (Self::default(), Fields::default());
-        while let Some(Key(key)) = map.next_key()? {
-            match &*key {
-                "input" => fields.read(0, &mut map, &mut pricing.input)?,
-                "output" => fields.read(1, &mut map, &mut pricing.output)?,
-                _ => lenient::skip_value(&mut map)?,
+impl Accept<'_> for WirePricing {
+    fn accept(kind: Kind, reader: &mut Reader) -> Result<Result<Self, Odd>, Error> {
+        read_object(kind, reader, |pricing: &mut Self, fields, key, reader| {
+            match key {
+                "input" => fields.read(0, reader, &mut pricing.input)?,
+                "output" => fields.read(1, reader, &mut pricing.output)?,
+                _ => return Ok(false),
             }
-        }
-        Ok(fields.finish(pricing))
+            Ok(true)
+        })
     }
 }
 
@@ -253,14 +266,17 @@ struct Routes {
     live_route_lacks_tools: bool,
 }
 
-impl<'de> Accept<'de> for Routes {
-    fn array<A: SeqAccess<'de>>(mut seq: A) -> Result<Result<Self, Odd>, A::Error> {
+impl Accept<'_> for Routes {
+    fn accept(kind: Kind, reader: &mut Reader) -> Result<Result<Self, Odd>, Error> {
+        if kind != Kind::Array {
+            return odd(reader);
+        }
         let (mut routes, mut odd) = (Routes::default(), false);
-        while let Some(wire) = seq.next_element::<Lenient<WireRoute>>()? {
+        reader.array(|reader| {
             // An odd route (or a null) makes the model odd; the rest is still read.
-            let Ok(wire) = wire.required() else {
+            let Ok(wire) = required(WireRoute::read(reader)?) else {
                 odd = true;
-                continue;
+                return Ok(());
             };
             let route = project_route(&wire);
             if route.is_live() {
@@ -273,101 +289,61 @@ impl<'de> Accept<'de> for Routes {
             if routes.kept.len() < MAX_ROUTES_PER_MODEL {
                 routes.kept.push(route);
             }
-        }
+            Ok(())
+        })?;
         Ok(if odd { Err(Odd) } else { Ok(routes) })
     }
 }
 
-/// A `data` array projected entry by entry in one pass: an entry that is not an
+/// Projects a `data` array entry by entry in one pass: an entry that is not an
 /// object, or has a field of an unexpected type, is skipped without failing the
 /// list, and entries past [`MAX_DISCOVERED_MODELS`] are read through and cost no
-/// memory. `None` when `data` is not an array (read and skipped).
-struct ProjectedList(Option<Vec<ModelInfo>>);
-
-impl<'de> Deserialize<'de> for ProjectedList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ProjectedListVisitor)
-    }
-}
-
-struct ProjectedListVisitor;
-
-impl<'de> serde::de::Visitor<'de> for ProjectedListVisitor {
-    type Value = ProjectedList;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of models")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> Result<ProjectedList, A::Error> {
-        // Ordered, not hashed: the component has no source of randomness to
-        // seed a hasher, and a router must not be able to choose colliding ids.
-        let mut seen = BTreeSet::new();
-        let mut models = Vec::new();
-        loop {
-            if models.len() >= MAX_DISCOVERED_MODELS {
-                if seq.next_element::<IgnoredAny>()?.is_none() {
-                    break;
-                }
-                continue;
-            }
-            let Some(entry) = seq.next_element::<Lenient<WireModel>>()? else {
-                break;
-            };
-            // Tolerate odd entries one by one rather than failing the whole list.
-            let Ok(mut wire) = entry.required() else {
-                continue;
-            };
-            let Some(id) = wire
-                .id
-                .take()
-                .map(|id| id.trim().to_owned())
-                .filter(|id| !id.is_empty())
-            else {
-                continue;
-            };
-            if seen.contains(&id) {
-                continue;
-            }
+/// memory.
+fn project_list(reader: &mut Reader) -> Result<Vec<ModelInfo>, Error> {
+    // Ordered, not hashed: the component has no source of randomness to
+    // seed a hasher, and a router must not be able to choose colliding ids.
+    let mut seen = BTreeSet::new();
+    let mut models = Vec::new();
+    reader.array(|reader| {
+        if models.len() >= MAX_DISCOVERED_MODELS {
+            return reader.skip();
+        }
+        // Tolerate odd entries one by one rather than failing the whole list.
+        let Ok(mut wire) = required(WireModel::read(reader)?) else {
+            return Ok(());
+        };
+        let Some(id) = wire
+            .id
+            .take()
+            .map(|id| id.trim().to_owned())
+            .filter(|id| !id.is_empty())
+        else {
+            return Ok(());
+        };
+        if !seen.contains(&id) {
             models.push(project_entry(&id, wire));
             seen.insert(id);
         }
-        Ok(ProjectedList(Some(models)))
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> Result<ProjectedList, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(ProjectedList(None))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<ProjectedList, E> {
-        Ok(ProjectedList(None))
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<ProjectedList, E> {
-        Ok(ProjectedList(None))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<ProjectedList, E> {
-        Ok(ProjectedList(None))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<ProjectedList, E> {
-        Ok(ProjectedList(None))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<ProjectedList, E> {
-        Ok(ProjectedList(None))
-    }
+        Ok(())
+    })?;
+    Ok(models)
 }
 
-/// Whether JSON text is an object (serde reads structs from arrays too).
+/// The body's `data`: `Some` when it is an array. A second `data` is an error.
+fn read_body(reader: &mut Reader) -> Result<Option<Vec<ModelInfo>>, Error> {
+    let mut data = None;
+    reader.fields("a /models body", &["data"], |reader, _| {
+        match reader.kind()? {
+            Kind::Array => data = Some(project_list(reader)?),
+            _ => reader.skip()?,
+        }
+        Ok(())
+    })?;
+    reader.finish()?;
+    Ok(data)
+}
+
+/// Whether JSON text starts as an object: anything else gets one plain message.
 fn is_object(text: &str) -> bool {
     text.trim_start().starts_with('{')
 }
@@ -392,14 +368,11 @@ fn malformed(why: impl Into<String>) -> ProviderError {
 pub fn project_models(body: &[u8]) -> Result<Vec<ModelInfo>, ProviderError> {
     let text = std::str::from_utf8(body)
         .map_err(|e| malformed(format!("the /models body is not UTF-8: {e}")))?;
-    // serde would also read a struct from an array; the API's body is an object.
     if !is_object(text) {
         return Err(malformed("the /models body is not a JSON object"));
     }
-    let list: ListBody = serde_json::from_str(text)
-        .map_err(|e| malformed(format!("the /models body is not a JSON object: {e}")))?;
-    list.data
-        .and_then(|list| list.0)
+    read_body(&mut Reader::new(text))
+        .map_err(|e| malformed(format!("the /models body is not a JSON object: {e}")))?
         .ok_or_else(|| malformed("the /models body has no \"data\" array"))
 }
 

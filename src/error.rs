@@ -12,8 +12,8 @@
 //!   misbehaving server echoes it back in a body or a header.
 
 use crate::http::ResponseHead;
+use crate::json::{self, Kind, Reader, Value};
 use crate::redact::Redactor;
-use serde::Deserialize;
 
 /// Where Hugging Face users create fine-grained tokens.
 pub const TOKEN_SETTINGS_URL: &str = "https://huggingface.co/settings/tokens";
@@ -306,39 +306,84 @@ impl ProviderError {
     }
 }
 
-/// The two error body shapes the router sends.
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: Option<ErrorField>,
-    message: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ErrorField {
-    Text(String),
-    Object {
-        message: Option<String>,
-        code: Option<serde_json::Value>,
-        #[serde(rename = "type")]
-        kind: Option<String>,
-    },
-    Other(serde_json::Value),
-}
-
 /// Message and machine-readable code extracted from an error body.
 pub(crate) struct ParsedErrorBody {
     pub message: Option<String>,
     pub code: Option<String>,
 }
 
-/// Parses a JSON body given as bytes. Every parse in the core reads from `&str`
-/// (a body that is not UTF-8 is not JSON either), so serde_json's parser is
-/// instantiated for one input type only: half the code of mixing `from_slice`
-/// and `from_str`, in a component whose size every host pays for.
-pub(crate) fn json_from_bytes<'a, T: Deserialize<'a>>(body: &'a [u8]) -> serde_json::Result<T> {
-    let text = std::str::from_utf8(body).map_err(serde::de::Error::custom)?;
-    serde_json::from_str(text)
+/// Reads a body given as bytes as one JSON value with `read`; the error says
+/// why it is not that (a body that is not UTF-8 is not JSON either).
+pub(crate) fn read_json<'a, T>(
+    body: &'a [u8],
+    read: impl FnOnce(&mut Reader<'a>) -> Result<T, json::Error>,
+) -> Result<T, String> {
+    let text = std::str::from_utf8(body).map_err(|e| e.to_string())?;
+    let mut reader = Reader::new(text);
+    read(&mut reader)
+        .and_then(|value| reader.finish().map(|()| value))
+        .map_err(|e| e.to_string())
+}
+
+/// The two error body shapes the router sends: `{"error": ..., "message": ...}`,
+/// `error` a string, an object, or any other value.
+struct ErrorBody {
+    /// `error`, unless absent or `null`.
+    error: Option<Value>,
+    message: Option<String>,
+}
+
+/// Reads an [`ErrorBody`]; `None` when the body is not an object, `message` is
+/// not a string, or a key is given twice.
+fn read_error_body(reader: &mut Reader) -> Result<Option<ErrorBody>, json::Error> {
+    if reader.kind()? != Kind::Object {
+        return Ok(None);
+    }
+    let mut body = ErrorBody {
+        error: None,
+        message: None,
+    };
+    let (mut seen, mut shaped) = ([false; 2], true);
+    reader.object(|reader, key| {
+        let slot = match &*key {
+            "error" => 0,
+            "message" => 1,
+            _ => return reader.skip(),
+        };
+        shaped &= !seen[slot];
+        seen[slot] = true;
+        match (slot, reader.kind()?) {
+            (0, _) => body.error = Some(reader.value()?).filter(|value| *value != Value::Null),
+            (_, Kind::String) => body.message = Some(reader.string()?.into_owned()),
+            (_, Kind::Null) => reader.null()?,
+            _ => {
+                shaped = false;
+                reader.skip()?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(shaped.then_some(body))
+}
+
+/// `{"message", "code", "type"}` of an `error` object, unless `message` or
+/// `type` is there and not a string (the object is then taken whole as text).
+fn error_object_fields(error: &json::Map) -> Option<ParsedErrorBody> {
+    let text_field = |key| match error.get(key) {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(text)) => Some(Some(text.clone())),
+        Some(_) => None,
+    };
+    let (message, kind) = (text_field("message")?, text_field("type")?);
+    let code = match error.get("code") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(code)) => Some(code.clone()),
+        Some(other) => Some(other.to_string()),
+    };
+    Some(ParsedErrorBody {
+        message,
+        code: code.or(kind),
+    })
 }
 
 /// Longest error body read as JSON for its message; a longer one (an error event,
@@ -359,40 +404,25 @@ pub fn body_too_large(limit: usize) -> ProviderError {
 /// anything else, or a body over [`MAX_ERROR_BODY_BYTES`], is taken as text.
 pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
     let parsed = (body.len() <= MAX_ERROR_BODY_BYTES)
-        .then(|| json_from_bytes::<ErrorBody>(body).ok())
+        .then(|| read_json(body, read_error_body).ok().flatten())
         .flatten();
-    match parsed {
-        Some(ErrorBody {
-            error: Some(ErrorField::Text(text)),
-            ..
-        }) => ParsedErrorBody {
+    let from_error = |error: Value| match error {
+        Value::String(text) => ParsedErrorBody {
             message: Some(text),
             code: None,
         },
+        other => other
+            .as_object()
+            .and_then(error_object_fields)
+            .unwrap_or_else(|| ParsedErrorBody {
+                message: Some(other.to_string()),
+                code: None,
+            }),
+    };
+    match parsed {
         Some(ErrorBody {
-            error:
-                Some(ErrorField::Object {
-                    message,
-                    code,
-                    kind,
-                }),
-            ..
-        }) => ParsedErrorBody {
-            message,
-            code: code
-                .map(|code| match code {
-                    serde_json::Value::String(code) => code,
-                    other => other.to_string(),
-                })
-                .or(kind),
-        },
-        Some(ErrorBody {
-            error: Some(ErrorField::Other(value)),
-            ..
-        }) => ParsedErrorBody {
-            message: Some(value.to_string()),
-            code: None,
-        },
+            error: Some(error), ..
+        }) => from_error(error),
         Some(ErrorBody {
             error: None,
             message,
@@ -422,60 +452,26 @@ pub(crate) fn error_message(body: &[u8], fallback: &str) -> String {
 }
 
 /// The message of an error a 2xx body carries instead of a result (an object
-/// with `error`, even `null`, and no `choices`), if it carries one.
+/// with `error`, even `null`, and no `choices`), if it carries one. Only the
+/// top-level keys are looked at; values are skipped, and a key may repeat.
 pub(crate) fn embedded_error(body: &[u8]) -> Option<String> {
-    let keys: TopLevelKeys = json_from_bytes(body).ok()?;
-    (keys.error && !keys.choices).then(|| error_message(body, "the router reported an error"))
-}
-
-/// Which of `error` and `choices` an object has, read without building a JSON
-/// tree: a `Value` would hash every key of a body of up to 8 MiB, and in the
-/// component, which has no randomness to seed a hasher, a router could choose
-/// keys that collide. Values are skipped; duplicate keys are allowed.
-#[derive(Default)]
-struct TopLevelKeys {
-    error: bool,
-    choices: bool,
-}
-
-impl<'de> Deserialize<'de> for TopLevelKeys {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeysVisitor;
-        impl<'de> serde::de::Visitor<'de> for KeysVisitor {
-            type Value = TopLevelKeys;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TopLevelKeys, A::Error> {
-                let mut keys = TopLevelKeys::default();
-                while let Some(key) = map.next_key::<Key>()? {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                    match key {
-                        Key::Error => keys.error = true,
-                        Key::Choices => keys.choices = true,
-                        Key::Other => {}
-                    }
-                }
-                Ok(keys)
-            }
+    let (error, choices) = read_json(body, |reader| {
+        let (mut error, mut choices) = (false, false);
+        if reader.kind()? != Kind::Object {
+            return Err(reader.invalid_type("an object"));
         }
-        deserializer.deserialize_map(KeysVisitor)
-    }
-}
-
-/// A top-level key of interest, compared where it lies (no allocation).
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "lowercase")]
-enum Key {
-    Error,
-    Choices,
-    #[serde(other)]
-    Other,
+        reader.object(|reader, key| {
+            match &*key {
+                "error" => error = true,
+                "choices" => choices = true,
+                _ => {}
+            }
+            reader.skip()
+        })?;
+        Ok((error, choices))
+    })
+    .ok()?;
+    (error && !choices).then(|| error_message(body, "the router reported an error"))
 }
 
 /// Cuts `text` to at most `MAX_MESSAGE_BYTES` on a character boundary.

@@ -14,7 +14,7 @@ use crate::catalog::DEFAULT_MODEL_REF;
 use crate::config::Config;
 use crate::error::ProviderError;
 use crate::model_ref::ModelRef;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 /// Cooldown after the first, second, and any further consecutive failure.
 const COOLDOWN_STEPS_MS: [u64; 3] = [30_000, 60_000, 300_000];
@@ -34,7 +34,7 @@ pub fn candidates(
         .or_else(|| config.primary.clone())
         .unwrap_or_else(|| DEFAULT_MODEL_REF.to_owned());
     let mut chain: Vec<ModelRef> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = BTreeSet::new();
     let texts = std::iter::once(first.as_str())
         .chain(config.fallbacks.iter().map(String::as_str))
         .chain(config.primary.as_deref());
@@ -95,7 +95,7 @@ pub fn is_cooling(cooldowns: &[Cooldown], model: &str, now_ms: u64) -> bool {
 
 /// The candidates with cooling models moved behind the others, order otherwise kept.
 pub fn order(candidates: Vec<ModelRef>, cooldowns: &[Cooldown], now_ms: u64) -> Vec<ModelRef> {
-    let cooling_models: HashSet<&str> = cooldowns
+    let cooling_models: BTreeSet<&str> = cooldowns
         .iter()
         .filter(|c| c.until_ms > now_ms)
         .map(|c| c.model.as_str())

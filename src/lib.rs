@@ -27,6 +27,7 @@ pub mod error;
 pub mod failover;
 pub mod flow;
 pub mod http;
+pub mod json;
 pub mod model_ref;
 pub mod redact;
 pub mod sse;

@@ -9,13 +9,13 @@
 //! - Tool-call arguments arrive in pieces keyed by `index`; they are assembled
 //!   here so every host gets whole calls from [`ChatStreamDecoder::response`].
 
-use crate::chat::{ChatResponse, FinishReason, ToolCall, Usage, WireUsage};
+use crate::chat::{ChatResponse, FinishReason, ToolCall, Usage, WireBody, WireMessage};
 use crate::error::{ErrorDetails, ProviderError, bounded_message, embedded_error, error_message};
 use crate::http::ResponseHead;
+use crate::json::Reader;
 use crate::model_ref::ModelRef;
 use crate::redact::{Redactor, StreamScrubber};
 use crate::sse::{DEFAULT_MAX_LINE_BYTES, SseDecoder, SseEvent};
-use serde::Deserialize;
 
 /// A piece of a tool call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,41 +53,6 @@ pub enum StreamEvent {
     Usage(Usage),
     /// Generation stopped.
     Finish(FinishReason),
-}
-
-#[derive(Deserialize)]
-struct WireChunk {
-    choices: Option<Vec<WireChunkChoice>>,
-    usage: Option<WireUsage>,
-    /// Set (without `choices`) when the router reports an error inside a 200 stream.
-    error: Option<serde::de::IgnoredAny>,
-}
-
-#[derive(Deserialize)]
-struct WireChunkChoice {
-    delta: Option<WireDelta>,
-    finish_reason: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct WireDelta {
-    content: Option<String>,
-    reasoning: Option<String>,
-    reasoning_content: Option<String>,
-    tool_calls: Option<Vec<WireToolCallDelta>>,
-}
-
-#[derive(Deserialize)]
-struct WireToolCallDelta {
-    index: Option<u32>,
-    id: Option<String>,
-    function: Option<WireFunctionDelta>,
-}
-
-#[derive(Deserialize)]
-struct WireFunctionDelta {
-    name: Option<String>,
-    arguments: Option<String>,
 }
 
 /// Most bytes of answer and reasoning text one stream may assemble.
@@ -289,12 +254,15 @@ impl ChatStreamDecoder {
         }
         let is_error_event = sse.event.as_deref() == Some("error");
         // One typed parse on the hot path; the generic one only to explain a failure.
-        let chunk: WireChunk = match serde_json::from_str(data) {
+        let mut reader = Reader::new(data);
+        let chunk =
+            WireBody::read(&mut reader, true).and_then(|chunk| reader.finish().map(|()| chunk));
+        let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(_) if is_error_event => return Err(self.stream_error(data.as_bytes())),
             Err(e) => {
-                // Validated, not built: no tree, and no hashing of a router's keys.
-                let why = match serde_json::from_str::<serde::de::IgnoredAny>(data) {
+                // Validated, not built.
+                let why = match crate::json::validate(data) {
                     Ok(_) if embedded_error(data.as_bytes()).is_some() => {
                         return Err(self.stream_error(data.as_bytes()));
                     }
@@ -307,11 +275,11 @@ impl ChatStreamDecoder {
                 return Err(self.fail(ProviderError::MalformedResponse(ErrorDetails::msg(why))));
             }
         };
-        if is_error_event || (chunk.error.is_some() && chunk.choices.is_none()) {
+        if is_error_event || (chunk.has_error && !chunk.has_choices) {
             return Err(self.stream_error(data.as_bytes()));
         }
-        if let Some(choice) = chunk.choices.and_then(|c| c.into_iter().next()) {
-            if let Some(delta) = choice.delta {
+        if let Some(choice) = chunk.first_choice {
+            if let Some(delta) = choice.message {
                 self.apply_delta(delta, events)?;
             }
             if let Some(reason) = choice.finish_reason {
@@ -335,12 +303,12 @@ impl ChatStreamDecoder {
 
     fn apply_delta(
         &mut self,
-        delta: WireDelta,
+        delta: WireMessage,
         events: &mut Vec<StreamEvent>,
     ) -> Result<(), ProviderError> {
         let reasoning = delta.reasoning.or(delta.reasoning_content);
-        let added = delta.content.as_ref().map_or(0, String::len)
-            + reasoning.as_ref().map_or(0, String::len);
+        let added = delta.content.as_ref().map_or(0, |t| t.len())
+            + reasoning.as_ref().map_or(0, |t| t.len());
         if self.text_bytes() + added > MAX_STREAM_TEXT_BYTES {
             return Err(self.too_large(format!(
                 "the streamed answer and reasoning exceeded {MAX_STREAM_TEXT_BYTES} bytes"
@@ -361,7 +329,7 @@ impl ChatStreamDecoder {
                 events.push(StreamEvent::Reasoning(out));
             }
         }
-        for (position, call) in delta.tool_calls.into_iter().flatten().enumerate() {
+        for (position, call) in delta.tool_calls.into_iter().enumerate() {
             let index = call.index.unwrap_or(position as u32);
             let slot = match self.tool_slots.iter().position(|s| s.index == index) {
                 Some(slot) => slot,
@@ -379,14 +347,11 @@ impl ChatStreamDecoder {
                     self.tool_slots.len() - 1
                 }
             };
-            let (name, arguments) = match call.function {
-                Some(f) => (f.name, f.arguments.unwrap_or_default()),
-                None => (None, String::new()),
-            };
-            let mut id = call.id;
+            let (name, arguments) = (call.name, call.arguments.unwrap_or_default());
+            let mut id = call.id.map(std::borrow::Cow::into_owned);
             let assembled = &mut self.response.tool_calls[slot];
             if assembled.arguments.len() + arguments.len() > MAX_TOOL_ARGUMENT_BYTES
-                || assembled.name.len() + name.as_ref().map_or(0, String::len)
+                || assembled.name.len() + name.as_ref().map_or(0, |n| n.len())
                     > MAX_TOOL_ARGUMENT_BYTES
                 || id
                     .as_ref()

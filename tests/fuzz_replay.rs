@@ -16,6 +16,7 @@ const TARGETS: &[&str] = &[
     "sse_stream",
     "error_response",
     "config",
+    "json",
 ];
 
 /// Runs `check` over every seed of `target`, naming every seed that fails.
@@ -69,6 +70,11 @@ fn error_response() {
 #[test]
 fn config() {
     replay("config", checks::config);
+}
+
+#[test]
+fn json() {
+    replay("json", checks::json);
 }
 
 #[test]

@@ -3,178 +3,90 @@
 //! the whole body. Every value is still read through, so each entry is parsed once,
 //! straight from the body, with no raw copy parsed a second time.
 
-use serde::Deserialize;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use crate::json::{Error, Kind, Reader};
 use std::borrow::Cow;
-use std::fmt;
-use std::marker::PhantomData;
 
 /// A value of another JSON type than its place expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Odd;
 
-/// A JSON value read leniently: `Ok(None)` for `null`, `Err(Odd)` for a value
-/// of a type `T` does not take (read through and dropped).
-pub struct Lenient<T>(pub Result<Option<T>, Odd>);
+/// A value read leniently: `Ok(None)` for `null`, `Err(Odd)` for a value of a
+/// type its place does not take (read through and dropped).
+pub type Lenient<T> = Result<Option<T>, Odd>;
 
-impl<T> Lenient<T> {
-    /// The value where `null` is odd too (an element of an array).
-    pub fn required(self) -> Result<T, Odd> {
-        self.0.and_then(|value| value.ok_or(Odd))
-    }
+/// The value where `null` is odd too (an element of an array).
+pub fn required<T>(value: Lenient<T>) -> Result<T, Odd> {
+    value.and_then(|value| value.ok_or(Odd))
 }
 
 /// What a type makes of each kind of JSON value; every kind it does not take is
-/// odd. Arrays and objects are read through either way.
-pub trait Accept<'de>: Sized {
-    fn string(_: Cow<'de, str>) -> Option<Self> {
-        None
-    }
+/// odd, and read through.
+pub trait Accept<'a>: Sized {
+    /// Reads a value that is not `null`, of the given kind.
+    fn accept(kind: Kind, reader: &mut Reader<'a>) -> Result<Result<Self, Odd>, Error>;
 
-    fn number(_: f64) -> Option<Self> {
-        None
-    }
-
-    fn boolean(_: bool) -> Option<Self> {
-        None
-    }
-
-    fn array<A: SeqAccess<'de>>(mut seq: A) -> Result<Result<Self, Odd>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Err(Odd))
-    }
-
-    fn object<A: MapAccess<'de>>(mut map: A) -> Result<Result<Self, Odd>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Err(Odd))
+    /// Reads the next value.
+    fn read(reader: &mut Reader<'a>) -> Result<Lenient<Self>, Error> {
+        match reader.kind()? {
+            Kind::Null => reader.null().map(|()| Ok(None)),
+            kind => Ok(Self::accept(kind, reader)?.map(Some)),
+        }
     }
 }
 
-impl<'de> Accept<'de> for Cow<'de, str> {
-    fn string(text: Cow<'de, str>) -> Option<Self> {
-        Some(text)
+/// Reads through a value its place does not take.
+pub fn odd<T>(reader: &mut Reader) -> Result<Result<T, Odd>, Error> {
+    reader.skip()?;
+    Ok(Err(Odd))
+}
+
+impl<'a> Accept<'a> for Cow<'a, str> {
+    fn accept(kind: Kind, reader: &mut Reader<'a>) -> Result<Result<Self, Odd>, Error> {
+        match kind {
+            Kind::String => reader.string().map(Ok),
+            _ => odd(reader),
+        }
     }
 }
 
-impl<'de> Accept<'de> for f64 {
-    fn number(number: f64) -> Option<Self> {
-        Some(number)
+impl Accept<'_> for f64 {
+    fn accept(kind: Kind, reader: &mut Reader) -> Result<Result<Self, Odd>, Error> {
+        match kind {
+            Kind::Number => Ok(Ok(reader.number()?.as_f64())),
+            _ => odd(reader),
+        }
     }
 }
 
-impl<'de> Accept<'de> for bool {
-    fn boolean(value: bool) -> Option<Self> {
-        Some(value)
+impl Accept<'_> for bool {
+    fn accept(kind: Kind, reader: &mut Reader) -> Result<Result<Self, Odd>, Error> {
+        match kind {
+            Kind::Bool => reader.boolean().map(Ok),
+            _ => odd(reader),
+        }
     }
 }
 
-impl<'de> Accept<'de> for Vec<Cow<'de, str>> {
-    fn array<A: SeqAccess<'de>>(mut seq: A) -> Result<Result<Self, Odd>, A::Error> {
+impl<'a> Accept<'a> for Vec<Cow<'a, str>> {
+    fn accept(kind: Kind, reader: &mut Reader<'a>) -> Result<Result<Self, Odd>, Error> {
+        if kind != Kind::Array {
+            return odd(reader);
+        }
         let mut items = Ok(Vec::new());
-        while let Some(item) = seq.next_element::<Lenient<Cow<'de, str>>>()? {
-            match (&mut items, item.required()) {
+        reader.array(|reader| {
+            match (&mut items, required(Cow::read(reader)?)) {
                 (Ok(items), Ok(item)) => items.push(item),
                 (_, Err(Odd)) => items = Err(Odd),
                 (Err(Odd), Ok(_)) => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(items)
     }
 }
 
-impl<'de, T: Accept<'de>> Deserialize<'de> for Lenient<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(LenientVisitor(PhantomData))
-    }
-}
-
-struct LenientVisitor<T>(PhantomData<T>);
-
-fn taken<T>(value: Option<T>) -> Lenient<T> {
-    Lenient(value.map(Some).ok_or(Odd))
-}
-
-impl<'de, T: Accept<'de>> Visitor<'de> for LenientVisitor<T> {
-    type Value = Lenient<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<Lenient<T>, E> {
-        Ok(Lenient(Ok(None)))
-    }
-
-    fn visit_bool<E>(self, value: bool) -> Result<Lenient<T>, E> {
-        Ok(taken(T::boolean(value)))
-    }
-
-    fn visit_i64<E>(self, value: i64) -> Result<Lenient<T>, E> {
-        Ok(taken(T::number(value as f64)))
-    }
-
-    fn visit_u64<E>(self, value: u64) -> Result<Lenient<T>, E> {
-        Ok(taken(T::number(value as f64)))
-    }
-
-    fn visit_f64<E>(self, value: f64) -> Result<Lenient<T>, E> {
-        Ok(taken(T::number(value)))
-    }
-
-    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Lenient<T>, E> {
-        Ok(taken(T::string(Cow::Borrowed(text))))
-    }
-
-    fn visit_str<E>(self, text: &str) -> Result<Lenient<T>, E> {
-        Ok(taken(T::string(Cow::Owned(text.to_owned()))))
-    }
-
-    fn visit_string<E>(self, text: String) -> Result<Lenient<T>, E> {
-        Ok(taken(T::string(Cow::Owned(text))))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Lenient<T>, A::Error> {
-        Ok(Lenient(T::array(seq)?.map(Some)))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Lenient<T>, A::Error> {
-        Ok(Lenient(T::object(map)?.map(Some)))
-    }
-}
-
-/// An object's key, borrowed from the body when it has no escapes.
-pub struct Key<'de>(pub Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
-
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object key")
-    }
-
-    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Borrowed(key)))
-    }
-
-    fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(key.to_owned())))
-    }
-
-    fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(key)))
-    }
-}
-
 /// The fields of one object as it is read: which were seen, and whether any was
-/// odd or given twice (serde's derive refuses a repeated field; so does this).
+/// odd or given twice (serde's derive refused a repeated field; so does this).
 #[derive(Default)]
 pub struct Fields {
     seen: u32,
@@ -183,13 +95,13 @@ pub struct Fields {
 
 impl Fields {
     /// Reads the value of field number `index` (below 32) into `slot`.
-    pub fn read<'de, A: MapAccess<'de>, T: Accept<'de>>(
+    pub fn read<'a, T: Accept<'a>>(
         &mut self,
         index: u32,
-        map: &mut A,
+        reader: &mut Reader<'a>,
         slot: &mut Option<T>,
-    ) -> Result<(), A::Error> {
-        let Lenient(value) = map.next_value()?;
+    ) -> Result<(), Error> {
+        let value = T::read(reader)?;
         let bit = 1 << index;
         self.odd |= self.seen & bit != 0;
         self.seen |= bit;
@@ -206,17 +118,12 @@ impl Fields {
     }
 }
 
-/// Skips the value of a field that is not read.
-pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(|_| ())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn read<T: for<'de> Accept<'de>>(json: &str) -> Result<Option<T>, Odd> {
-        serde_json::from_str::<Lenient<T>>(json).unwrap().0
+    fn read<T: for<'a> Accept<'a>>(json: &str) -> Lenient<T> {
+        T::read(&mut Reader::new(json)).unwrap()
     }
 
     #[test]
@@ -233,15 +140,15 @@ mod tests {
     #[test]
     fn string_arrays_are_odd_when_one_element_is() {
         let text = r#"["text","im\u0061ge"]"#;
-        let items = serde_json::from_str::<Lenient<Vec<Cow<str>>>>(text).unwrap();
-        assert_eq!(items.0, Ok(Some(vec!["text".into(), "image".into()])));
-        let odd = serde_json::from_str::<Lenient<Vec<Cow<str>>>>(r#"["text",null,"x"]"#);
-        assert_eq!(odd.unwrap().0, Err(Odd));
+        let items = Vec::<Cow<str>>::read(&mut Reader::new(text)).unwrap();
+        assert_eq!(items, Ok(Some(vec!["text".into(), "image".into()])));
+        let odd = Vec::<Cow<str>>::read(&mut Reader::new(r#"["text",null,"x"]"#));
+        assert_eq!(odd.unwrap(), Err(Odd));
     }
 
     #[test]
     fn broken_json_is_still_an_error() {
-        assert!(serde_json::from_str::<Lenient<f64>>("[1,").is_err());
-        assert!(serde_json::from_str::<Lenient<bool>>(r#"{"a" 1}"#).is_err());
+        assert!(f64::read(&mut Reader::new("[1,")).is_err());
+        assert!(bool::read(&mut Reader::new(r#"{"a" 1}"#)).is_err());
     }
 }
