@@ -339,7 +339,6 @@ fn read_body(reader: &mut Reader) -> Result<Option<Vec<ModelInfo>>, Error> {
         }
         Ok(())
     })?;
-    reader.finish()?;
     Ok(data)
 }
 
@@ -371,7 +370,7 @@ pub fn project_models(body: &[u8]) -> Result<Vec<ModelInfo>, ProviderError> {
     if !is_object(text) {
         return Err(malformed("the /models body is not a JSON object"));
     }
-    read_body(&mut Reader::new(text))
+    crate::json::read_whole(text, read_body)
         .map_err(|e| malformed(format!("the /models body is not a JSON object: {e}")))?
         .ok_or_else(|| malformed("the /models body has no \"data\" array"))
 }

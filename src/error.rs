@@ -319,10 +319,7 @@ pub(crate) fn read_json<'a, T>(
     read: impl FnOnce(&mut Reader<'a>) -> Result<T, json::Error>,
 ) -> Result<T, String> {
     let text = std::str::from_utf8(body).map_err(|e| e.to_string())?;
-    let mut reader = Reader::new(text);
-    read(&mut reader)
-        .and_then(|value| reader.finish().map(|()| value))
-        .map_err(|e| e.to_string())
+    json::read_whole(text, read).map_err(|e| e.to_string())
 }
 
 /// The two error body shapes the router sends: `{"error": ..., "message": ...}`,

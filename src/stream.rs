@@ -12,7 +12,6 @@
 use crate::chat::{ChatResponse, FinishReason, ToolCall, Usage, WireBody, WireMessage};
 use crate::error::{ErrorDetails, ProviderError, bounded_message, embedded_error, error_message};
 use crate::http::ResponseHead;
-use crate::json::Reader;
 use crate::model_ref::ModelRef;
 use crate::redact::{Redactor, StreamScrubber};
 use crate::sse::{DEFAULT_MAX_LINE_BYTES, SseDecoder, SseEvent};
@@ -254,9 +253,7 @@ impl ChatStreamDecoder {
         }
         let is_error_event = sse.event.as_deref() == Some("error");
         // One typed parse on the hot path; the generic one only to explain a failure.
-        let mut reader = Reader::new(data);
-        let chunk =
-            WireBody::read(&mut reader, true).and_then(|chunk| reader.finish().map(|()| chunk));
+        let chunk = crate::json::read_whole(data, |reader| WireBody::read(reader, true));
         let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(_) if is_error_event => return Err(self.stream_error(data.as_bytes())),

@@ -272,19 +272,25 @@ impl fmt::Display for Value {
     }
 }
 
-/// Parses a whole JSON text into a [`Value`].
-pub fn parse(text: &str) -> Result<Value, Error> {
+/// Reads one whole JSON text with `read`: only whitespace may follow the value.
+pub fn read_whole<'a, T>(
+    text: &'a str,
+    read: impl FnOnce(&mut Reader<'a>) -> Result<T, Error>,
+) -> Result<T, Error> {
     let mut reader = Reader::new(text);
-    let value = reader.value()?;
+    let value = read(&mut reader)?;
     reader.finish()?;
     Ok(value)
 }
 
+/// Parses a whole JSON text into a [`Value`].
+pub fn parse(text: &str) -> Result<Value, Error> {
+    read_whole(text, Reader::value)
+}
+
 /// Checks that `text` is one JSON value, building nothing.
 pub fn validate(text: &str) -> Result<(), Error> {
-    let mut reader = Reader::new(text);
-    reader.skip()?;
-    reader.finish()
+    read_whole(text, Reader::skip)
 }
 
 /// What went wrong, in serde_json's words (see its `Display`).
