@@ -514,17 +514,17 @@ pub fn merge(catalog: &[ModelInfo], config: &Config) -> Vec<ModelInfo> {
         .iter()
         .map(|entry| entry.apply_to(entry_for(&entry.id, &by_id)))
         .collect();
-    let mut seen: BTreeSet<String> = models.iter().map(|m| m.id.clone()).collect();
+    // `extend`, not `collect`: collecting into a B-tree sorts first, and that
+    // links a stable sort into the component for sets this small.
+    let mut seen = BTreeSet::new();
+    seen.extend(models.iter().map(|m| m.id.clone()));
     for model in catalog {
         if seen.insert(model.id.clone()) {
             models.push(model.clone());
         }
     }
-    let mut position: BTreeMap<String, usize> = models
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.clone(), i))
-        .collect();
+    let mut position = BTreeMap::new();
+    position.extend(models.iter().enumerate().map(|(i, m)| (m.id.clone(), i)));
     // Models that only an alias names, grouped by base id, to go after that base.
     let mut added: Vec<ModelInfo> = Vec::new();
     let mut added_by_base: BTreeMap<String, Vec<usize>> = BTreeMap::new();

@@ -95,11 +95,14 @@ pub fn is_cooling(cooldowns: &[Cooldown], model: &str, now_ms: u64) -> bool {
 
 /// The candidates with cooling models moved behind the others, order otherwise kept.
 pub fn order(candidates: Vec<ModelRef>, cooldowns: &[Cooldown], now_ms: u64) -> Vec<ModelRef> {
-    let cooling_models: BTreeSet<&str> = cooldowns
-        .iter()
-        .filter(|c| c.until_ms > now_ms)
-        .map(|c| c.model.as_str())
-        .collect();
+    // `extend`, not `collect`, as in `config::merge`: no stable sort linked in.
+    let mut cooling_models = BTreeSet::new();
+    cooling_models.extend(
+        cooldowns
+            .iter()
+            .filter(|c| c.until_ms > now_ms)
+            .map(|c| c.model.as_str()),
+    );
     let (cooling, ready): (Vec<_>, Vec<_>) = candidates
         .into_iter()
         .partition(|c| cooling_models.contains(c.normalized().as_str()));

@@ -284,6 +284,51 @@ async fn native_complete(
     )?)
 }
 
+/// A stream as a native Rust client reads it: the core builds the request, hyper
+/// sends it, and every frame of the body goes to the core decoder as it arrives.
+async fn native_stream(base: &str, model: &ModelRef) -> anyhow::Result<usize> {
+    let settings = huggingface_provider::http::Settings::new(
+        base,
+        huggingface_provider::http::Token::new(TOKEN),
+        30_000,
+    )?;
+    let request = huggingface_provider::chat::ChatRequest {
+        messages: vec![huggingface_provider::chat::Message::text(
+            huggingface_provider::chat::Role::User,
+            "hi",
+        )],
+        ..Default::default()
+    };
+    let built = huggingface_provider::chat::build_request(&settings, model, &request, true)?;
+    let uri: hyper::Uri = built.url.parse()?;
+    let authority = uri.authority().map(|a| a.to_string()).unwrap_or_default();
+    let stream = tokio::net::TcpStream::connect(&authority).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let mut http = hyper::Request::post(uri.path()).header("host", authority);
+    for (name, value) in &built.headers {
+        http = http.header(name, value);
+    }
+    let response = sender
+        .send_request(http.body(Full::new(Bytes::from(built.body)))?)
+        .await?;
+    let head = ResponseHead {
+        status: response.status().as_u16(),
+        headers: Vec::new(),
+    };
+    let mut decoder = ChatStreamDecoder::new(model, head).redacting(Redactor::new(TOKEN));
+    let mut body = response.into_body();
+    let mut events = 0;
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            events += decoder.feed(&data)?.len();
+        }
+    }
+    events += decoder.finish()?.len();
+    Ok(events)
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -391,6 +436,7 @@ fn main() -> anyhow::Result<()> {
     let mut node_ms = vec![Vec::new(); bodies.len()];
     let mut models = vec![0usize; bodies.len()];
     let (mut stream_component, mut stream_memory) = (Vec::new(), Vec::new());
+    let (mut stream_decoder_component, mut stream_native_loopback) = (Vec::new(), Vec::new());
     let (mut parse_component, mut parse_native) = (Vec::new(), Vec::new());
     let mut instantiate = Vec::new();
     let (mut compile_cold, mut compile_cached) = (Vec::new(), Vec::new());
@@ -465,8 +511,44 @@ fn main() -> anyhow::Result<()> {
             events += decoder.finish().expect("a valid stream").len();
             black_box(events);
         });
+        // Where the difference goes: the component's sans-IO decoder fed the same
+        // reads from memory (the wasm and the boundary, no I/O), and a native
+        // client reading the stream over the same loopback into the core decoder
+        // (the I/O, no wasm).
+        let mut session = runtime.block_on(host.session(None))?;
+        let decoder_in_component = runtime.block_on(median_async!(budget, {
+            {
+                let decoder = session
+                    .decode_stream(&settings, "huggingface/Qwen/Qwen3-8B", &[])
+                    .await
+                    .expect("no trap")
+                    .expect("a decoder");
+                let mut events = 0;
+                for read in sse.chunks(READ_BYTES) {
+                    events += session
+                        .feed_stream(&decoder, read)
+                        .await
+                        .expect("no trap")
+                        .expect("a valid stream")
+                        .len();
+                }
+                events += session
+                    .finish_stream(&decoder)
+                    .await
+                    .expect("no trap")
+                    .expect("a valid stream")
+                    .len();
+                session.close_decoder(decoder).await.expect("no trap");
+                black_box(events);
+            }
+        }));
+        let native_over_loopback = runtime.block_on(median_async!(budget, {
+            black_box(native_stream(&base, &model).await.expect("a valid stream"));
+        }));
         stream_component.push(ms(through_component));
         stream_memory.push(ms(in_memory));
+        stream_decoder_component.push(ms(decoder_in_component));
+        stream_native_loopback.push(ms(native_over_loopback));
 
         // Completions: the component's whole call, against a native client's.
         let mut session = runtime.block_on(host.session(Origin::of_url(&completion_base)))?;
@@ -582,6 +664,24 @@ fn main() -> anyhow::Result<()> {
         "| ratio, component ÷ in memory | {} | |",
         ratio(&stream_component, &stream_memory).cell()
     );
+    println!(
+        "\nWhere the difference goes: the component's sans-IO `stream-decoder` fed the same {} KiB \
+         reads from memory (wasm and the boundary, no I/O), and a native hyper client reading the \
+         stream over the same loopback into the core decoder (the I/O, no wasm).\n",
+        READ_BYTES / 1024
+    );
+    println!("| path | time | ratio to the core decoder in memory |");
+    println!("|---|---|---|");
+    println!(
+        "| component `stream-decoder`, from memory | {:.2} ms | {} |",
+        median_of(&stream_decoder_component),
+        ratio(&stream_decoder_component, &stream_memory).cell()
+    );
+    println!(
+        "| native client and core decoder, over loopback | {:.2} ms | {} |",
+        median_of(&stream_native_loopback),
+        ratio(&stream_native_loopback, &stream_memory).cell()
+    );
 
     println!("\n## Chat completions\n");
     println!(
@@ -658,7 +758,7 @@ fn main() -> anyhow::Result<()> {
             "body": label, "bytes": body.len(), "models": models[i],
             "nativeMs": native_ms[i], "componentMs": component_ms[i], "nodeMs": node_ms[i],
         })).collect::<Vec<_>>(),
-        "stream": {"bytes": sse.len(), "componentMs": stream_component, "memoryMs": stream_memory},
+        "stream": {"bytes": sse.len(), "componentMs": stream_component, "memoryMs": stream_memory, "decoderInComponentMs": stream_decoder_component, "nativeLoopbackMs": stream_native_loopback},
         "parseMs": {"component": parse_component, "native": parse_native},
         "instantiateMs": instantiate,
         "compileMs": {"cold": compile_cold, "cached": compile_cached},
