@@ -249,14 +249,15 @@ fn percentiles(values: &mut [f64]) -> (f64, f64) {
     (at(0.50), at(0.99))
 }
 
-/// A completion as a native Rust client makes it: the core builds the request
-/// and parses the answer, hyper sends it on a new connection.
-async fn native_complete(
+/// Sends a request the core built as a native Rust client does: hyper, on a new
+/// connection. The answer's head in the core's shape, and its body to read.
+async fn native_send(
     settings: &huggingface_provider::http::Settings,
     model: &ModelRef,
     request: &huggingface_provider::chat::ChatRequest,
-) -> anyhow::Result<huggingface_provider::chat::ChatResponse> {
-    let built = huggingface_provider::chat::build_request(settings, model, request, false)?;
+    streaming: bool,
+) -> anyhow::Result<(ResponseHead, hyper::body::Incoming)> {
+    let built = huggingface_provider::chat::build_request(settings, model, request, streaming)?;
     let uri: hyper::Uri = built.url.parse()?;
     let authority = uri.authority().map(|a| a.to_string()).unwrap_or_default();
     let stream = tokio::net::TcpStream::connect(&authority).await?;
@@ -278,47 +279,32 @@ async fn native_complete(
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
             .collect(),
     };
-    let body = response.into_body().collect().await?.to_bytes();
+    Ok((head, response.into_body()))
+}
+
+/// A completion as a native Rust client makes it: the core builds the request
+/// and parses the answer, hyper sends it on a new connection.
+async fn native_complete(
+    settings: &huggingface_provider::http::Settings,
+    model: &ModelRef,
+    request: &huggingface_provider::chat::ChatRequest,
+) -> anyhow::Result<huggingface_provider::chat::ChatResponse> {
+    let (head, body) = native_send(settings, model, request, false).await?;
+    let body = body.collect().await?.to_bytes();
     Ok(huggingface_provider::chat::parse_response(
         model, &head, &body,
     )?)
 }
 
-/// A stream as a native Rust client reads it: the core builds the request, hyper
-/// sends it, and every frame of the body goes to the core decoder as it arrives.
-async fn native_stream(base: &str, model: &ModelRef) -> anyhow::Result<usize> {
-    let settings = huggingface_provider::http::Settings::new(
-        base,
-        huggingface_provider::http::Token::new(TOKEN),
-        30_000,
-    )?;
-    let request = huggingface_provider::chat::ChatRequest {
-        messages: vec![huggingface_provider::chat::Message::text(
-            huggingface_provider::chat::Role::User,
-            "hi",
-        )],
-        ..Default::default()
-    };
-    let built = huggingface_provider::chat::build_request(&settings, model, &request, true)?;
-    let uri: hyper::Uri = built.url.parse()?;
-    let authority = uri.authority().map(|a| a.to_string()).unwrap_or_default();
-    let stream = tokio::net::TcpStream::connect(&authority).await?;
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
-    let mut http = hyper::Request::post(uri.path()).header("host", authority);
-    for (name, value) in &built.headers {
-        http = http.header(name, value);
-    }
-    let response = sender
-        .send_request(http.body(Full::new(Bytes::from(built.body)))?)
-        .await?;
-    let head = ResponseHead {
-        status: response.status().as_u16(),
-        headers: Vec::new(),
-    };
+/// A stream as a native Rust client reads it: sent as `native_send` does, and
+/// every frame of the body goes to the core decoder as it arrives.
+async fn native_stream(
+    settings: &huggingface_provider::http::Settings,
+    model: &ModelRef,
+    request: &huggingface_provider::chat::ChatRequest,
+) -> anyhow::Result<usize> {
+    let (head, mut body) = native_send(settings, model, request, true).await?;
     let mut decoder = ChatStreamDecoder::new(model, head).redacting(Redactor::new(TOKEN));
-    let mut body = response.into_body();
     let mut events = 0;
     while let Some(frame) = body.frame().await {
         if let Ok(data) = frame?.into_data() {
@@ -420,6 +406,11 @@ fn main() -> anyhow::Result<()> {
     let completion_settings = hf_provider::settings(&completion_base, Some(TOKEN.into()), 30_000);
     let core_settings = huggingface_provider::http::Settings::new(
         &completion_base,
+        huggingface_provider::http::Token::new(TOKEN),
+        30_000,
+    )?;
+    let stream_settings = huggingface_provider::http::Settings::new(
+        &base,
         huggingface_provider::http::Token::new(TOKEN),
         30_000,
     )?;
@@ -543,7 +534,11 @@ fn main() -> anyhow::Result<()> {
             }
         }));
         let native_over_loopback = runtime.block_on(median_async!(budget, {
-            black_box(native_stream(&base, &model).await.expect("a valid stream"));
+            black_box(
+                native_stream(&stream_settings, &model, &core_request)
+                    .await
+                    .expect("a valid stream"),
+            );
         }));
         stream_component.push(ms(through_component));
         stream_memory.push(ms(in_memory));
