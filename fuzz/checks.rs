@@ -13,11 +13,11 @@ use huggingface_provider::catalog::{self, ModelInfo};
 use huggingface_provider::chat;
 use huggingface_provider::config::{self, Config};
 use huggingface_provider::discovery::{self, MAX_DISCOVERED_MODELS, MAX_ROUTES_PER_MODEL};
-use huggingface_provider::error::{self, ErrorDetails, ProviderError};
+use huggingface_provider::error::{ErrorDetails, ProviderError};
 use huggingface_provider::http::ResponseHead;
-use huggingface_provider::json::{self, Number, Value};
 use huggingface_provider::model_ref::{ModelRef, Policy, Route};
 use huggingface_provider::redact::{PIECE_LEN, Redactor};
+use huggingface_provider::router_error;
 use huggingface_provider::sse::{DEFAULT_MAX_LINE_BYTES, LineTooLong, SseDecoder, SseEvent};
 use huggingface_provider::stream::{ChatStreamDecoder, StreamEvent, ToolCallDelta};
 use std::collections::{BTreeMap, HashSet};
@@ -460,7 +460,7 @@ pub fn error_response(data: &[u8]) {
         return;
     };
     for now in [None, Some(NOW), Some(0), Some(u64::MAX)] {
-        let error = error::error_from_response(&head, body, now);
+        let error = router_error::error_from_response(&head, body, now);
         let details = error.details();
         assert_eq!(details.status, Some(head.status));
         assert_eq!(details.request_id.as_deref(), head.request_id());
@@ -555,76 +555,61 @@ pub fn config(data: &[u8]) {
     }
 }
 
-/// The core's own JSON against serde_json (with `float_roundtrip`, its correctly
-/// rounded float parser) on any text: the same value, or the same error at the
-/// same line and column; skipping
-/// a value agrees with serde_json's `IgnoredAny`; and what the writer writes is
-/// what serde_json writes for that value, and reads back as it.
-pub fn json(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
+/// `chat::request_body` on a request made of the input (lossy UTF-8, split at
+/// U+0001): a tool's parameter schema, a response-format schema, then the
+/// messages' texts. Either the body is JSON that starts with `model`, carries
+/// every message's text as given and each schema as the JSON it parses to, or
+/// the error is `bad-request` because a schema is not JSON or there is no message.
+pub fn chat_request(data: &[u8]) {
+    use chat::{ChatRequest, Message, ResponseFormat, Role, Tool};
+    let text = String::from_utf8_lossy(data);
+    let mut parts = text.split('\u{1}');
+    let parameters = parts.next().unwrap_or_default().to_owned();
+    let schema = parts.next().unwrap_or("{}").to_owned();
+    let roles = [Role::System, Role::User, Role::Assistant];
+    let messages: Vec<Message> = parts
+        .enumerate()
+        .map(|(i, part)| Message::text(roles[i % roles.len()], part))
+        .collect();
+    let request = ChatRequest {
+        messages: messages.clone(),
+        tools: vec![Tool {
+            name: "f".into(),
+            description: None,
+            parameters: Some(parameters.clone()),
+        }],
+        response_format: Some(ResponseFormat::JsonSchema {
+            name: "s".into(),
+            schema: schema.clone(),
+            strict: None,
+        }),
+        ..ChatRequest::default()
     };
-    let ours = json::parse(text);
-    match (&ours, serde_json::from_str::<serde_json::Value>(text)) {
-        (Ok(ours), Ok(theirs)) => assert!(
-            same_json(ours, &theirs),
-            "{}: ours {ours:?}, serde_json {theirs:?}",
-            excerpt(text, 0)
-        ),
-        (Err(ours), Err(theirs)) => {
-            assert_eq!(ours.to_string(), theirs.to_string(), "{}", excerpt(text, 0))
+    let model = ModelRef::parse("huggingface/Qwen/Qwen3-8B:cheapest").expect("a valid reference");
+    let as_json = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok();
+    match chat::request_body(&model, &request, data.first().is_some_and(|b| b & 1 == 1)) {
+        Ok(body) => {
+            assert!(body.starts_with(br#"{"model":"Qwen/Qwen3-8B:cheapest","#));
+            let sent: serde_json::Value = serde_json::from_slice(&body).expect("the body is JSON");
+            let sent_messages = sent["messages"].as_array().expect("messages");
+            assert_eq!(sent_messages.len(), messages.len());
+            for (sent, message) in sent_messages.iter().zip(&messages) {
+                let Some(chat::Content::Text(text)) = &message.content else {
+                    unreachable!("text messages only")
+                };
+                assert_eq!(sent["content"].as_str(), Some(text.as_str()));
+            }
+            let tool = &sent["tools"][0]["function"]["parameters"];
+            assert_eq!(Some(tool), as_json(&parameters).as_ref());
+            let format = &sent["response_format"]["json_schema"]["schema"];
+            assert_eq!(Some(format), as_json(&schema).as_ref());
         }
-        (ours, theirs) => panic!("{}: ours {ours:?}, serde_json {theirs:?}", excerpt(text, 0)),
-    }
-    let skipped = json::validate(text).map_err(|e| e.to_string());
-    let ignored = serde_json::from_str::<serde::de::IgnoredAny>(text)
-        .map(|_| ())
-        .map_err(|e| e.to_string());
-    assert_eq!(skipped, ignored, "skipping {}", excerpt(text, 0));
-    if let Ok(value) = ours {
-        for written in [json::to_string(&value), json::to_string_pretty(&value)] {
-            assert_eq!(json::parse(&written).as_ref(), Ok(&value), "{written}");
-        }
-        let theirs: serde_json::Value = serde_json::from_str(text).expect("parsed above");
-        if !has_float(&value) {
-            assert_eq!(
-                json::to_string(&value),
-                serde_json::to_string(&theirs).expect("written")
+        Err(error) => {
+            assert_eq!(error.kind(), "bad-request", "{error}");
+            assert!(
+                messages.is_empty() || as_json(&parameters).is_none() || as_json(&schema).is_none(),
+                "refused a valid request: {error}"
             );
         }
-    }
-}
-
-fn has_float(value: &Value) -> bool {
-    match value {
-        Value::Number(Number::Float(_)) => true,
-        Value::Array(items) => items.iter().any(has_float),
-        Value::Object(map) => map.iter().any(|(_, v)| has_float(v)),
-        _ => false,
-    }
-}
-
-fn same_json(ours: &Value, theirs: &serde_json::Value) -> bool {
-    match (ours, theirs) {
-        (Value::Null, serde_json::Value::Null) => true,
-        (Value::Bool(a), serde_json::Value::Bool(b)) => a == b,
-        (Value::Number(Number::PosInt(a)), serde_json::Value::Number(b)) => b.as_u64() == Some(*a),
-        (Value::Number(Number::NegInt(a)), serde_json::Value::Number(b)) => {
-            !b.is_u64() && b.as_i64() == Some(*a)
-        }
-        (Value::Number(Number::Float(a)), serde_json::Value::Number(b)) => {
-            b.is_f64() && b.as_f64().map(f64::to_bits) == Some(a.to_bits())
-        }
-        (Value::String(a), serde_json::Value::String(b)) => a == b,
-        (Value::Array(a), serde_json::Value::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_json(a, b))
-        }
-        (Value::Object(a), serde_json::Value::Object(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|((ka, a), (kb, b))| ka == kb && same_json(a, b))
-        }
-        _ => false,
     }
 }

@@ -2,7 +2,11 @@
 //! contents of the Hugging Face CLI token file. The component reads no
 //! environment or files itself; [`token_file_path`] tells the host which file.
 
-use crate::http::Token;
+use crate::settings::Token;
+
+/// Largest token file a host should read: a token is a few dozen bytes, and a
+/// bigger file is not one (the hosts skip it with a warning).
+pub const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
 
 /// Where a token came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

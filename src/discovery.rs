@@ -9,9 +9,11 @@ mod lenient;
 
 use crate::catalog::{self, Modality, ModelInfo, Pricing, RouteInfo};
 use crate::error::{ErrorDetails, ProviderError};
-use crate::http::{HttpRequest, Method, Settings};
-use crate::json::{Error, Kind, Reader};
-use lenient::{Accept, Fields, Odd, odd, required};
+use crate::http::{HttpRequest, Method};
+use crate::settings::Settings;
+use lenient::{Accept, Lenient, Odd, lenient_object};
+use serde::Deserialize;
+use serde::de::{IgnoredAny, SeqAccess};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
@@ -124,135 +126,55 @@ pub const MAX_DISCOVERED_MODELS: usize = 10_000;
 /// and the tools flag, but are not kept.
 pub const MAX_ROUTES_PER_MODEL: usize = 64;
 
+#[derive(Deserialize)]
+struct ListBody {
+    /// Projected as it is read (one pass over the body, no JSON tree).
+    data: Option<ProjectedList>,
+}
+
 // Strings are borrowed from the body where they have no escapes: a projection
 // copies only what it keeps, once.
-#[derive(Default)]
-struct WireModel<'a> {
-    id: Option<Cow<'a, str>>,
-    owned_by: Option<Cow<'a, str>>,
-    name: Option<Cow<'a, str>>,
-    title: Option<Cow<'a, str>>,
-    display_name: Option<Cow<'a, str>>,
-    architecture: Option<WireArchitecture<'a>>,
-    providers: Option<Routes>,
-}
-
-#[derive(Default)]
-struct WireArchitecture<'a> {
-    input_modalities: Option<Vec<Cow<'a, str>>>,
-}
-
-#[derive(Default)]
-struct WireRoute<'a> {
-    provider: Option<Cow<'a, str>>,
-    status: Option<Cow<'a, str>>,
-    context_length: Option<f64>,
-    pricing: Option<WirePricing>,
-    supports_tools: Option<bool>,
-    supports_structured_output: Option<bool>,
-    first_token_latency_ms: Option<f64>,
-    throughput: Option<f64>,
-    is_model_author: Option<bool>,
-    is_free: Option<bool>,
-}
-
-#[derive(Default)]
-struct WirePricing {
-    input: Option<f64>,
-    output: Option<f64>,
-}
-
-/// Reads an object's members into `object` with `member`, which returns
-/// whether it took the key; every other key's value is skipped.
-fn read_object<'a, T: Default>(
-    kind: Kind,
-    reader: &mut Reader<'a>,
-    mut member: impl FnMut(&mut T, &mut Fields, &str, &mut Reader<'a>) -> Result<bool, Error>,
-) -> Result<Result<T, Odd>, Error> {
-    if kind != Kind::Object {
-        return odd(reader);
-    }
-    let (mut object, mut fields) = (T::default(), Fields::default());
-    reader.object(|reader, key| {
-        if !member(&mut object, &mut fields, &key, reader)? {
-            reader.skip()?;
-        }
-        Ok(())
-    })?;
-    Ok(fields.finish(object))
-}
-
-impl<'a> Accept<'a> for WireModel<'a> {
-    fn accept(kind: Kind, reader: &mut Reader<'a>) -> Result<Result<Self, Odd>, Error> {
-        read_object(kind, reader, |model: &mut Self, fields, key, reader| {
-            match key {
-                "id" => fields.read(0, reader, &mut model.id)?,
-                "owned_by" => fields.read(1, reader, &mut model.owned_by)?,
-                "name" => fields.read(2, reader, &mut model.name)?,
-                "title" => fields.read(3, reader, &mut model.title)?,
-                "display_name" => fields.read(4, reader, &mut model.display_name)?,
-                "architecture" => fields.read(5, reader, &mut model.architecture)?,
-                "providers" => fields.read(6, reader, &mut model.providers)?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })
+lenient_object! {
+    /// A `/models` entry.
+    struct WireModel<'de> {
+        id: Cow<'de, str>,
+        owned_by: Cow<'de, str>,
+        name: Cow<'de, str>,
+        title: Cow<'de, str>,
+        display_name: Cow<'de, str>,
+        architecture: WireArchitecture<'de>,
+        providers: Routes,
     }
 }
 
-impl<'a> Accept<'a> for WireArchitecture<'a> {
-    fn accept(kind: Kind, reader: &mut Reader<'a>) -> Result<Result<Self, Odd>, Error> {
-        read_object(
-            kind,
-            reader,
-            |architecture: &mut Self, fields, key, reader| {
-                match key {
-                    "input_modalities" => {
-                        fields.read(0, reader, &mut architecture.input_modalities)?
-                    }
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            },
-        )
+lenient_object! {
+    /// A model's `architecture`.
+    struct WireArchitecture<'de> {
+        input_modalities: Vec<Cow<'de, str>>,
     }
 }
 
-impl<'a> Accept<'a> for WireRoute<'a> {
-    fn accept(kind: Kind, reader: &mut Reader<'a>) -> Result<Result<Self, Odd>, Error> {
-        read_object(kind, reader, |route: &mut Self, fields, key, reader| {
-            match key {
-                "provider" => fields.read(0, reader, &mut route.provider)?,
-                "status" => fields.read(1, reader, &mut route.status)?,
-                "context_length" => fields.read(2, reader, &mut route.context_length)?,
-                "pricing" => fields.read(3, reader, &mut route.pricing)?,
-                "supports_tools" => fields.read(4, reader, &mut route.supports_tools)?,
-                "supports_structured_output" => {
-                    fields.read(5, reader, &mut route.supports_structured_output)?
-                }
-                "first_token_latency_ms" => {
-                    fields.read(6, reader, &mut route.first_token_latency_ms)?
-                }
-                "throughput" => fields.read(7, reader, &mut route.throughput)?,
-                "is_model_author" => fields.read(8, reader, &mut route.is_model_author)?,
-                "is_free" => fields.read(9, reader, &mut route.is_free)?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })
+lenient_object! {
+    /// One of a model's `providers`: an inference provider serving it.
+    struct WireRoute<'de> {
+        provider: Cow<'de, str>,
+        status: Cow<'de, str>,
+        context_length: f64,
+        pricing: WirePricing,
+        supports_tools: bool,
+        supports_structured_output: bool,
+        first_token_latency_ms: f64,
+        throughput: f64,
+        is_model_author: bool,
+        is_free: bool,
     }
 }
 
-impl Accept<'_> for WirePricing {
-    fn accept(kind: Kind, reader: &mut Reader) -> Result<Result<Self, Odd>, Error> {
-        read_object(kind, reader, |pricing: &mut Self, fields, key, reader| {
-            match key {
-                "input" => fields.read(0, reader, &mut pricing.input)?,
-                "output" => fields.read(1, reader, &mut pricing.output)?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })
+lenient_object! {
+    /// A route's price per million tokens.
+    struct WirePricing {
+        input: f64,
+        output: f64,
     }
 }
 
@@ -266,17 +188,14 @@ struct Routes {
     live_route_lacks_tools: bool,
 }
 
-impl Accept<'_> for Routes {
-    fn accept(kind: Kind, reader: &mut Reader) -> Result<Result<Self, Odd>, Error> {
-        if kind != Kind::Array {
-            return odd(reader);
-        }
+impl<'de> Accept<'de> for Routes {
+    fn array<A: SeqAccess<'de>>(mut seq: A) -> Result<Result<Self, Odd>, A::Error> {
         let (mut routes, mut odd) = (Routes::default(), false);
-        reader.array(|reader| {
+        while let Some(wire) = seq.next_element::<Lenient<WireRoute>>()? {
             // An odd route (or a null) makes the model odd; the rest is still read.
-            let Ok(wire) = required(WireRoute::read(reader)?) else {
+            let Ok(wire) = wire.required() else {
                 odd = true;
-                return Ok(());
+                continue;
             };
             let route = project_route(&wire);
             if route.is_live() {
@@ -289,60 +208,101 @@ impl Accept<'_> for Routes {
             if routes.kept.len() < MAX_ROUTES_PER_MODEL {
                 routes.kept.push(route);
             }
-            Ok(())
-        })?;
+        }
         Ok(if odd { Err(Odd) } else { Ok(routes) })
     }
 }
 
-/// Projects a `data` array entry by entry in one pass: an entry that is not an
+/// A `data` array projected entry by entry in one pass: an entry that is not an
 /// object, or has a field of an unexpected type, is skipped without failing the
 /// list, and entries past [`MAX_DISCOVERED_MODELS`] are read through and cost no
-/// memory.
-fn project_list(reader: &mut Reader) -> Result<Vec<ModelInfo>, Error> {
-    // Ordered, not hashed: the component has no source of randomness to
-    // seed a hasher, and a router must not be able to choose colliding ids.
-    let mut seen = BTreeSet::new();
-    let mut models = Vec::new();
-    reader.array(|reader| {
-        if models.len() >= MAX_DISCOVERED_MODELS {
-            return reader.skip();
-        }
-        // Tolerate odd entries one by one rather than failing the whole list.
-        let Ok(mut wire) = required(WireModel::read(reader)?) else {
-            return Ok(());
-        };
-        let Some(id) = wire
-            .id
-            .take()
-            .map(|id| id.trim().to_owned())
-            .filter(|id| !id.is_empty())
-        else {
-            return Ok(());
-        };
-        if !seen.contains(&id) {
+/// memory. `None` when `data` is not an array (read and skipped).
+struct ProjectedList(Option<Vec<ModelInfo>>);
+
+impl<'de> Deserialize<'de> for ProjectedList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ProjectedListVisitor)
+    }
+}
+
+struct ProjectedListVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ProjectedListVisitor {
+    type Value = ProjectedList;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of models")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> Result<ProjectedList, A::Error> {
+        // Ordered, not hashed: the component has no source of randomness to
+        // seed a hasher, and a router must not be able to choose colliding ids.
+        let mut seen = BTreeSet::new();
+        let mut models = Vec::new();
+        loop {
+            if models.len() >= MAX_DISCOVERED_MODELS {
+                if seq.next_element::<IgnoredAny>()?.is_none() {
+                    break;
+                }
+                continue;
+            }
+            let Some(entry) = seq.next_element::<Lenient<WireModel>>()? else {
+                break;
+            };
+            // Tolerate odd entries one by one rather than failing the whole list.
+            let Ok(mut wire) = entry.required() else {
+                continue;
+            };
+            let Some(id) = wire
+                .id
+                .take()
+                .map(|id| id.trim().to_owned())
+                .filter(|id| !id.is_empty())
+            else {
+                continue;
+            };
+            if seen.contains(&id) {
+                continue;
+            }
             models.push(project_entry(&id, wire));
             seen.insert(id);
         }
-        Ok(())
-    })?;
-    Ok(models)
+        Ok(ProjectedList(Some(models)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<ProjectedList, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(ProjectedList(None))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<ProjectedList, E> {
+        Ok(ProjectedList(None))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<ProjectedList, E> {
+        Ok(ProjectedList(None))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<ProjectedList, E> {
+        Ok(ProjectedList(None))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<ProjectedList, E> {
+        Ok(ProjectedList(None))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<ProjectedList, E> {
+        Ok(ProjectedList(None))
+    }
 }
 
-/// The body's `data`: `Some` when it is an array. A second `data` is an error.
-fn read_body(reader: &mut Reader) -> Result<Option<Vec<ModelInfo>>, Error> {
-    let mut data = None;
-    reader.fields("a /models body", &["data"], |reader, _| {
-        match reader.kind()? {
-            Kind::Array => data = Some(project_list(reader)?),
-            _ => reader.skip()?,
-        }
-        Ok(())
-    })?;
-    Ok(data)
-}
-
-/// Whether JSON text starts as an object: anything else gets one plain message.
+/// Whether JSON text is an object (serde reads structs from arrays too).
 fn is_object(text: &str) -> bool {
     text.trim_start().starts_with('{')
 }
@@ -367,11 +327,14 @@ fn malformed(why: impl Into<String>) -> ProviderError {
 pub fn project_models(body: &[u8]) -> Result<Vec<ModelInfo>, ProviderError> {
     let text = std::str::from_utf8(body)
         .map_err(|e| malformed(format!("the /models body is not UTF-8: {e}")))?;
+    // serde would also read a struct from an array; the API's body is an object.
     if !is_object(text) {
         return Err(malformed("the /models body is not a JSON object"));
     }
-    crate::json::read_whole(text, read_body)
-        .map_err(|e| malformed(format!("the /models body is not a JSON object: {e}")))?
+    let list: ListBody = serde_json::from_str(text)
+        .map_err(|e| malformed(format!("the /models body is not a JSON object: {e}")))?;
+    list.data
+        .and_then(|list| list.0)
         .ok_or_else(|| malformed("the /models body has no \"data\" array"))
 }
 
@@ -444,7 +407,7 @@ fn project_route(wire: &WireRoute) -> RouteInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::Token;
+    use crate::settings::Token;
 
     const BODY: &str = r#"{"object":"list","data":[
         {"id":" deepseek-ai/DeepSeek-R1 ","object":"model","created":1,"owned_by":"deepseek-ai",

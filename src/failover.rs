@@ -95,14 +95,11 @@ pub fn is_cooling(cooldowns: &[Cooldown], model: &str, now_ms: u64) -> bool {
 
 /// The candidates with cooling models moved behind the others, order otherwise kept.
 pub fn order(candidates: Vec<ModelRef>, cooldowns: &[Cooldown], now_ms: u64) -> Vec<ModelRef> {
-    // `extend`, not `collect`, as in `config::merge`: no stable sort linked in.
-    let mut cooling_models = BTreeSet::new();
-    cooling_models.extend(
-        cooldowns
-            .iter()
-            .filter(|c| c.until_ms > now_ms)
-            .map(|c| c.model.as_str()),
-    );
+    let cooling_models: BTreeSet<&str> = cooldowns
+        .iter()
+        .filter(|c| c.until_ms > now_ms)
+        .map(|c| c.model.as_str())
+        .collect();
     let (cooling, ready): (Vec<_>, Vec<_>) = candidates
         .into_iter()
         .partition(|c| cooling_models.contains(c.normalized().as_str()));
@@ -187,7 +184,7 @@ pub async fn run<T>(
 mod tests {
     use super::*;
     use crate::error::ErrorDetails;
-    use crate::flow::block_on;
+    use crate::executor::block_on;
 
     fn config(primary: &str, fallbacks: &[&str]) -> Config {
         Config::parse(&serde_json::json!({"agents":{"defaults":{"model":{"primary":primary,"fallbacks":fallbacks}}}}).to_string()).unwrap()

@@ -6,7 +6,7 @@
 //! Design decisions:
 //! - The flows are `async` so that the browser's `fetch` can drive them; an
 //!   adapter whose I/O blocks returns futures that are always ready and runs
-//!   them with [`block_on`].
+//!   them with [`crate::executor::block_on`].
 //! - Time limits are [`Deadline`]s on the transport's monotonic clock. The flows
 //!   choose which deadline bounds each read; the transport enforces it on every
 //!   wait, beside the per-read timeout of the settings.
@@ -14,14 +14,14 @@
 
 use crate::chat::{self, ChatRequest, ChatResponse, MAX_CHAT_RESPONSE_BYTES};
 use crate::discovery::{self, Discovery, DiscoveryMode, MAX_DISCOVERY_BYTES};
-use crate::error::{ErrorDetails, MAX_ERROR_BODY_BYTES, ProviderError};
+use crate::error::{ErrorDetails, ProviderError};
 use crate::failover::{self, Attempt, Cooldown};
-use crate::http::{HttpRequest, ResponseHead, Settings};
+use crate::http::{HttpRequest, ResponseHead};
 use crate::model_ref::ModelRef;
+use crate::router_error::{MAX_ERROR_BODY_BYTES, error_from_response};
+use crate::settings::Settings;
 use crate::stream::{ChatStreamDecoder, StreamEvent};
 use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
 /// A point on the transport's monotonic clock after which a call gives up, and
 /// the setting it comes from, so that the error says which limit fired.
@@ -119,19 +119,6 @@ pub trait ResponseBody {
     ) -> impl Future<Output = Result<Option<Vec<u8>>, ProviderError>>;
 }
 
-/// Runs a future whose I/O blocks instead of suspending: it is polled until it
-/// is ready, which for such a future is the first poll.
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut context = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
-            return output;
-        }
-        std::hint::spin_loop();
-    }
-}
-
 /// The deadline of a discovery or a non-streaming request, from now.
 fn request_deadline(transport: &impl Transport, settings: &Settings) -> Deadline {
     Deadline::after(
@@ -187,11 +174,7 @@ async fn send_expecting_success<T: Transport>(
         let error_deadline = deadline.earliest(request_deadline(transport, settings));
         let shown = read_error_body(&mut body, &error_deadline).await;
         let now_secs = transport.unix_ms() / 1000;
-        return Err(crate::error::error_from_response(
-            &head,
-            &shown,
-            Some(now_secs),
-        ));
+        return Err(error_from_response(&head, &shown, Some(now_secs)));
     }
     Ok((head, body))
 }

@@ -18,18 +18,21 @@
 
 #![deny(missing_docs)]
 
+pub mod api;
 pub mod auth;
 pub mod catalog;
 pub mod chat;
 pub mod config;
 pub mod discovery;
 pub mod error;
+pub mod executor;
 pub mod failover;
 pub mod flow;
 pub mod http;
-pub mod json;
 pub mod model_ref;
 pub mod redact;
+pub mod router_error;
+pub mod settings;
 pub mod sse;
 pub mod stream;
 

@@ -12,6 +12,7 @@
 //!   and only while its end could still be the start of a piece: no piece can
 //!   straddle what was already returned and what comes next.
 
+use crate::error::ProviderError;
 use std::borrow::Cow;
 
 /// Length of the token pieces that never leave the provider.
@@ -237,9 +238,21 @@ impl StreamScrubber {
     }
 }
 
+impl ProviderError {
+    /// Scrubs every piece of the secret from the message, request id and provider.
+    pub fn redact(mut self, redactor: &Redactor) -> Self {
+        let details = self.details_mut();
+        redactor.scrub_in_place(&mut details.message);
+        redactor.scrub_option(&mut details.request_id);
+        redactor.scrub_option(&mut details.provider);
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorDetails;
 
     const TOKEN: &str = "hf_CANARY_d0n7_pr1n7_m3_5ecret";
 
@@ -324,5 +337,23 @@ mod tests {
         let mut scrubber = StreamScrubber::default();
         assert_eq!(scrubber.push(&mut text, "ab", &r), "ab");
         assert_eq!(scrubber.flush(&text), "");
+    }
+
+    #[test]
+    fn redact_scrubs_message_request_id_and_provider() {
+        let secret = Redactor::new("hf_secret_value");
+        let error = ProviderError::BadRequest(ErrorDetails {
+            message: "echo hf_secret_val".into(),
+            request_id: Some("id-hf_secret_value".into()),
+            provider: Some("secret_value".into()),
+            ..ErrorDetails::default()
+        });
+        let details = error.redact(&secret).details().clone();
+        assert_eq!(details.message, "echo [redacted]");
+        assert_eq!(details.request_id.as_deref(), Some("id-[redacted]"));
+        assert_eq!(details.provider.as_deref(), Some("[redacted]"));
+        let short = ProviderError::BadRequest(ErrorDetails::msg("the token"));
+        let unchanged = short.redact(&Redactor::new("t"));
+        assert_eq!(unchanged.details().message, "the token");
     }
 }

@@ -9,12 +9,15 @@
 //! - Tool-call arguments arrive in pieces keyed by `index`; they are assembled
 //!   here so every host gets whole calls from [`ChatStreamDecoder::response`].
 
-use crate::chat::{ChatResponse, FinishReason, ToolCall, Usage, WireBody, WireMessage};
-use crate::error::{ErrorDetails, ProviderError, bounded_message, embedded_error, error_message};
+use crate::chat::wire::{WireChunk, WireMessage};
+use crate::chat::{ChatResponse, FinishReason, ToolCall, Usage};
+use crate::error::{ErrorDetails, ProviderError};
 use crate::http::ResponseHead;
 use crate::model_ref::ModelRef;
 use crate::redact::{Redactor, StreamScrubber};
+use crate::router_error::{bounded_message, embedded_error, error_message};
 use crate::sse::{DEFAULT_MAX_LINE_BYTES, SseDecoder, SseEvent};
+use std::borrow::Cow;
 
 /// A piece of a tool call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,13 +256,12 @@ impl ChatStreamDecoder {
         }
         let is_error_event = sse.event.as_deref() == Some("error");
         // One typed parse on the hot path; the generic one only to explain a failure.
-        let chunk = crate::json::read_whole(data, |reader| WireBody::read(reader, true));
-        let chunk = match chunk {
+        let chunk: WireChunk = match serde_json::from_str(data) {
             Ok(chunk) => chunk,
             Err(_) if is_error_event => return Err(self.stream_error(data.as_bytes())),
             Err(e) => {
-                // Validated, not built.
-                let why = match crate::json::validate(data) {
+                // Validated, not built: no tree, and no hashing of a router's keys.
+                let why = match serde_json::from_str::<serde::de::IgnoredAny>(data) {
                     Ok(_) if embedded_error(data.as_bytes()).is_some() => {
                         return Err(self.stream_error(data.as_bytes()));
                     }
@@ -272,11 +274,11 @@ impl ChatStreamDecoder {
                 return Err(self.fail(ProviderError::MalformedResponse(ErrorDetails::msg(why))));
             }
         };
-        if is_error_event || (chunk.has_error && !chunk.has_choices) {
+        if is_error_event || (chunk.error.is_some() && chunk.choices.is_none()) {
             return Err(self.stream_error(data.as_bytes()));
         }
-        if let Some(choice) = chunk.first_choice {
-            if let Some(delta) = choice.message {
+        if let Some(choice) = chunk.choices.and_then(|c| c.into_iter().next()) {
+            if let Some(delta) = choice.delta {
                 self.apply_delta(delta, events)?;
             }
             if let Some(reason) = choice.finish_reason {
@@ -326,7 +328,7 @@ impl ChatStreamDecoder {
                 events.push(StreamEvent::Reasoning(out));
             }
         }
-        for (position, call) in delta.tool_calls.into_iter().enumerate() {
+        for (position, call) in delta.tool_calls.into_iter().flatten().enumerate() {
             let index = call.index.unwrap_or(position as u32);
             let slot = match self.tool_slots.iter().position(|s| s.index == index) {
                 Some(slot) => slot,
@@ -344,8 +346,11 @@ impl ChatStreamDecoder {
                     self.tool_slots.len() - 1
                 }
             };
-            let (name, arguments) = (call.name, call.arguments.unwrap_or_default());
-            let mut id = call.id.map(std::borrow::Cow::into_owned);
+            let (name, arguments) = match call.function {
+                Some(f) => (f.name, f.arguments.unwrap_or_default()),
+                None => (None, Cow::Borrowed("")),
+            };
+            let mut id = call.id.map(Cow::into_owned);
             let assembled = &mut self.response.tool_calls[slot];
             if assembled.arguments.len() + arguments.len() > MAX_TOOL_ARGUMENT_BYTES
                 || assembled.name.len() + name.as_ref().map_or(0, |n| n.len())

@@ -16,7 +16,7 @@ const TARGETS: &[&str] = &[
     "sse_stream",
     "error_response",
     "config",
-    "json",
+    "chat_request",
 ];
 
 /// Runs `check` over every seed of `target`, naming every seed that fails.
@@ -73,8 +73,8 @@ fn config() {
 }
 
 #[test]
-fn json() {
-    replay("json", checks::json);
+fn chat_request() {
+    replay("chat_request", checks::chat_request);
 }
 
 #[test]

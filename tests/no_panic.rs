@@ -7,7 +7,7 @@ use huggingface_provider::config::{self, Config};
 use huggingface_provider::http::ResponseHead;
 use huggingface_provider::model_ref::ModelRef;
 use huggingface_provider::stream::ChatStreamDecoder;
-use huggingface_provider::{catalog, discovery, error, failover};
+use huggingface_provider::{catalog, discovery, failover, router_error};
 
 /// xorshift64*: small, fast, reproducible.
 struct Rng(u64);
@@ -125,7 +125,7 @@ fn discovery_and_error_bodies() {
                 ("RateLimit".into(), retry),
             ],
         };
-        let _ = error::error_from_response(&head, &rng.input(errors), Some(rng.next()));
+        let _ = router_error::error_from_response(&head, &rng.input(errors), Some(rng.next()));
     }
 }
 

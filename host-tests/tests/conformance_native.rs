@@ -6,8 +6,9 @@ use hf_provider_host_tests::{Vector, check_all, chunk_bytes, error, load_vectors
 use huggingface_provider::chat::{self, ChatRequest, ChatResponse, Task};
 use huggingface_provider::config::{self, Config};
 use huggingface_provider::error::ProviderError;
-use huggingface_provider::http::{ResponseHead, Settings, SettingsRecord};
+use huggingface_provider::http::ResponseHead;
 use huggingface_provider::model_ref::ModelRef;
+use huggingface_provider::settings::{Settings, SettingsRecord};
 use huggingface_provider::stream::ChatStreamDecoder;
 use huggingface_provider::{auth, catalog, discovery, failover};
 use serde::Serialize;
@@ -198,8 +199,9 @@ mod live {
     use hf_provider_host_tests::{LiveRouter, cooldowns, drained, exchange, now_ms, with_router};
     use huggingface_provider::discovery::DiscoveryMode;
     use huggingface_provider::error::ErrorDetails;
+    use huggingface_provider::executor::block_on;
     use huggingface_provider::failover::Cooldown;
-    use huggingface_provider::flow::{self, Deadline, ResponseBody, Transport, block_on};
+    use huggingface_provider::flow::{self, Deadline, ResponseBody, Transport};
     use huggingface_provider::http::{HttpRequest, Method};
     use std::sync::LazyLock;
     use std::time::Instant;

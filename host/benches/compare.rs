@@ -252,7 +252,7 @@ fn percentiles(values: &mut [f64]) -> (f64, f64) {
 /// Sends a request the core built as a native Rust client does: hyper, on a new
 /// connection. The answer's head in the core's shape, and its body to read.
 async fn native_send(
-    settings: &huggingface_provider::http::Settings,
+    settings: &huggingface_provider::settings::Settings,
     model: &ModelRef,
     request: &huggingface_provider::chat::ChatRequest,
     streaming: bool,
@@ -285,7 +285,7 @@ async fn native_send(
 /// A completion as a native Rust client makes it: the core builds the request
 /// and parses the answer, hyper sends it on a new connection.
 async fn native_complete(
-    settings: &huggingface_provider::http::Settings,
+    settings: &huggingface_provider::settings::Settings,
     model: &ModelRef,
     request: &huggingface_provider::chat::ChatRequest,
 ) -> anyhow::Result<huggingface_provider::chat::ChatResponse> {
@@ -299,7 +299,7 @@ async fn native_complete(
 /// A stream as a native Rust client reads it: sent as `native_send` does, and
 /// every frame of the body goes to the core decoder as it arrives.
 async fn native_stream(
-    settings: &huggingface_provider::http::Settings,
+    settings: &huggingface_provider::settings::Settings,
     model: &ModelRef,
     request: &huggingface_provider::chat::ChatRequest,
 ) -> anyhow::Result<usize> {
@@ -404,14 +404,14 @@ fn main() -> anyhow::Result<()> {
         runtime.block_on(serve(Bytes::from_static(COMPLETION), "application/json"));
     let completion_base = format!("http://{completion_addr}/v1");
     let completion_settings = hf_provider::settings(&completion_base, Some(TOKEN.into()), 30_000);
-    let core_settings = huggingface_provider::http::Settings::new(
+    let core_settings = huggingface_provider::settings::Settings::new(
         &completion_base,
-        huggingface_provider::http::Token::new(TOKEN),
+        huggingface_provider::settings::Token::new(TOKEN),
         30_000,
     )?;
-    let stream_settings = huggingface_provider::http::Settings::new(
+    let stream_settings = huggingface_provider::settings::Settings::new(
         &base,
-        huggingface_provider::http::Token::new(TOKEN),
+        huggingface_provider::settings::Token::new(TOKEN),
         30_000,
     )?;
     let core_request = huggingface_provider::chat::ChatRequest {

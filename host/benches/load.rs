@@ -702,8 +702,9 @@ async fn native_stream(
     Option<huggingface_provider::stream::ChatStreamDecoder>,
 ) {
     use huggingface_provider::chat as core_chat;
-    use huggingface_provider::http::{Method, ResponseHead, Settings, Token};
+    use huggingface_provider::http::{Method, ResponseHead};
     use huggingface_provider::model_ref::ModelRef;
+    use huggingface_provider::settings::{Settings, Token};
     use huggingface_provider::stream::{ChatStreamDecoder, StreamEvent as CoreEvent};
 
     let start = Instant::now();

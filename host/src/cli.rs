@@ -35,8 +35,7 @@ pub const EXIT_PROVIDER_ERROR: i32 = 1;
 /// Exit status of a usage error.
 pub const EXIT_USAGE: i32 = 2;
 
-/// Largest token file read: a token is a few dozen bytes.
-pub const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
+pub use huggingface_provider::auth::MAX_TOKEN_FILE_BYTES;
 
 /// The variables the component may need: the token, and where the token file is.
 const TOKEN_VARIABLES: &[&str] = &[

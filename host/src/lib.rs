@@ -84,8 +84,7 @@ pub const COMPONENT_DIGEST: &str = env!("HF_PROVIDER_COMPONENT_DIGEST");
 /// runaway instance from taking the host down with it.
 pub const MAX_INSTANCE_MEMORY: usize = 256 * 1024 * 1024;
 
-/// The public router, the default base URL.
-pub const DEFAULT_BASE_URL: &str = "https://router.huggingface.co/v1";
+pub use huggingface_provider::settings::DEFAULT_BASE_URL;
 
 /// How long past its own limits a call may run before the host interrupts it
 /// (the default of [`HostOptions::deadline_grace`]).
@@ -103,8 +102,7 @@ pub const POOLED_INSTANCES: u32 = 2000;
 const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 /// The component's default limits (see the WIT `settings` record).
-const DEFAULT_REQUEST_DEADLINE_MS: u32 = 300_000;
-const DEFAULT_STREAM_DEADLINE_MS: u32 = 1_800_000;
+use huggingface_provider::settings::{DEFAULT_REQUEST_DEADLINE_MS, DEFAULT_STREAM_DEADLINE_MS};
 
 /// A Hugging Face token. Its `Debug` output is redacted.
 #[derive(Clone, PartialEq, Eq)]
@@ -541,13 +539,13 @@ pub struct StreamDecoder {
     resource: ResourceAny,
 }
 
-/// The number of candidates a failover run tries at most (the component's limit).
-const MAX_FAILOVER_ATTEMPTS: u32 = 16;
-
+/// How many attempts a failover run over `candidates` makes at most (the
+/// component tries at most `MAX_FAILOVER_ATTEMPTS`).
 fn attempts_budget(candidates: &[String]) -> u32 {
-    u32::try_from(candidates.len())
-        .unwrap_or(u32::MAX)
-        .clamp(1, MAX_FAILOVER_ATTEMPTS)
+    let attempts = candidates
+        .len()
+        .clamp(1, huggingface_provider::failover::MAX_FAILOVER_ATTEMPTS);
+    u32::try_from(attempts).unwrap_or(u32::MAX)
 }
 
 impl HttpRequest {
@@ -577,46 +575,52 @@ pub struct CompletionOutcome {
     pub attempts: Vec<Attempt>,
 }
 
+/// What an export call needs: the bindings, and the store with the call's
+/// deadline armed.
+type Armed<'a> = (&'a bindings::Provider, &'a mut Store<State>);
+
 impl Session {
-    /// Sets the deadline of the next call: the host stops the instance past it.
-    fn arm(&mut self, budget: Duration) {
+    /// Arms the deadline of the next export call (the host stops the instance
+    /// past it) and hands out what the call needs: no call runs unarmed.
+    fn within(&mut self, budget: Duration) -> Armed<'_> {
         self.store.data_mut().deadline = Some((Instant::now() + budget, budget));
+        (&self.provider, &mut self.store)
     }
 
-    /// Sets the deadline of a call that does no I/O.
-    fn arm_pure(&mut self) {
-        self.arm(self.options.pure_call_budget);
+    /// [`Self::within`] for a call that does no I/O.
+    fn pure(&mut self) -> Armed<'_> {
+        self.within(self.options.pure_call_budget)
     }
 
-    /// Sets the deadline of a call whose own limits add up to `limit`.
-    fn arm_io(&mut self, limit: Duration) {
-        self.arm(limit + self.options.deadline_grace);
+    /// [`Self::within`] for a call whose own limits add up to `limit`.
+    fn io(&mut self, limit: Duration) -> Armed<'_> {
+        self.within(limit + self.options.deadline_grace)
     }
 
     /// Parses a model reference.
     pub async fn parse_model_ref(&mut self, text: &str) -> Outcome<ModelRef> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_model_refs()
-            .call_parse(&mut self.store, text)
+            .call_parse(store, text)
             .await
     }
 
     /// The built-in catalog.
     pub async fn builtin_catalog(&mut self) -> Result<Vec<ModelInfo>> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_catalog()
-            .call_builtin(&mut self.store)
+            .call_builtin(store)
             .await
     }
 
     /// Projects a `/models` body.
     pub async fn project_models(&mut self, body: &[u8]) -> Outcome<Vec<ModelInfo>> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_catalog()
-            .call_project_models(&mut self.store, body)
+            .call_project_models(store, body)
             .await
     }
 
@@ -626,10 +630,10 @@ impl Session {
         settings: &Settings,
         mode: DiscoveryMode,
     ) -> Outcome<Discovery> {
-        self.arm_io(settings.request_limit());
-        self.provider
+        let (provider, store) = self.io(settings.request_limit());
+        provider
             .huggingface_provider_catalog()
-            .call_discover(&mut self.store, &settings.to_wit(), mode)
+            .call_discover(store, &settings.to_wit(), mode)
             .await
     }
 
@@ -639,19 +643,19 @@ impl Session {
         models: &[ModelInfo],
         config: &ProviderConfig,
     ) -> Result<Vec<ModelInfo>> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_catalog()
-            .call_merge(&mut self.store, models, config)
+            .call_merge(store, models, config)
             .await
     }
 
     /// The display name for a reference among `models`.
     pub async fn display_name(&mut self, reference: &str, models: &[ModelInfo]) -> Outcome<String> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_catalog()
-            .call_display_name(&mut self.store, reference, models)
+            .call_display_name(store, reference, models)
             .await
     }
 
@@ -661,19 +665,19 @@ impl Session {
         model: &ModelInfo,
         reference: &str,
     ) -> Outcome<Option<RouteInfo>> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_catalog()
-            .call_explain_route(&mut self.store, model, reference)
+            .call_explain_route(store, model, reference)
             .await
     }
 
     /// Reads a JSON or JSON5 configuration.
     pub async fn parse_config(&mut self, text: &str) -> Outcome<ProviderConfig> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_configuration()
-            .call_parse(&mut self.store, text)
+            .call_parse(store, text)
             .await
     }
 
@@ -684,19 +688,19 @@ impl Session {
         models: &[ModelInfo],
         has_token: bool,
     ) -> Outcome<String> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_configuration()
-            .call_onboard(&mut self.store, existing, models, has_token)
+            .call_onboard(store, existing, models, has_token)
             .await
     }
 
     /// Which token file the host should read.
     pub async fn token_file_path(&mut self, env: &[(String, String)]) -> Result<Option<String>> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_auth()
-            .call_token_file_path(&mut self.store, env)
+            .call_token_file_path(store, env)
             .await
     }
 
@@ -706,11 +710,10 @@ impl Session {
         env: &[(String, String)],
         token_file: Option<&str>,
     ) -> Result<Option<ResolvedToken>> {
-        self.arm_pure();
-        let resolved = self
-            .provider
+        let (provider, store) = self.pure();
+        let resolved = provider
             .huggingface_provider_auth()
-            .call_resolve_token(&mut self.store, env, token_file)
+            .call_resolve_token(store, env, token_file)
             .await?;
         Ok(resolved.map(|r| ResolvedToken {
             token: Token(r.token),
@@ -720,19 +723,19 @@ impl Session {
 
     /// `ok` for chat completions, `unsupported` for other tasks.
     pub async fn check_task(&mut self, task: Task) -> Outcome<()> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_chat()
-            .call_check_task(&mut self.store, task)
+            .call_check_task(store, task)
             .await
     }
 
     /// Refuses what discovery data says cannot work.
     pub async fn check_request(&mut self, model: &ModelInfo, request: &ChatRequest) -> Outcome<()> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_chat()
-            .call_check_request(&mut self.store, model, request)
+            .call_check_request(store, model, request)
             .await
     }
 
@@ -743,10 +746,10 @@ impl Session {
         request: &ChatRequest,
         streaming: bool,
     ) -> Outcome<HttpRequest> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_chat()
-            .call_build_request(&mut self.store, &settings.to_wit(), request, streaming)
+            .call_build_request(store, &settings.to_wit(), request, streaming)
             .await
             .map(|built| built.map(HttpRequest::from_wit))
     }
@@ -759,10 +762,10 @@ impl Session {
         headers: &[(String, String)],
         body: &[u8],
     ) -> Outcome<ChatResponse> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_chat()
-            .call_parse_response(&mut self.store, model, status, headers, body)
+            .call_parse_response(store, model, status, headers, body)
             .await
     }
 
@@ -772,10 +775,10 @@ impl Session {
         settings: &Settings,
         request: &ChatRequest,
     ) -> Outcome<ChatResponse> {
-        self.arm_io(settings.request_limit());
-        self.provider
+        let (provider, store) = self.io(settings.request_limit());
+        provider
             .huggingface_provider_chat()
-            .call_complete(&mut self.store, &settings.to_wit(), request)
+            .call_complete(store, &settings.to_wit(), request)
             .await
     }
 
@@ -785,11 +788,10 @@ impl Session {
         settings: &Settings,
         request: &ChatRequest,
     ) -> Outcome<ChatStream> {
-        self.arm_io(settings.stream_limit());
-        let opened = self
-            .provider
+        let (provider, store) = self.io(settings.stream_limit());
+        let opened = provider
             .huggingface_provider_chat()
-            .call_open_stream(&mut self.store, &settings.to_wit(), request)
+            .call_open_stream(store, &settings.to_wit(), request)
             .await?;
         let limit = settings.stream_limit();
         Ok(opened.map(|resource| ChatStream { resource, limit }))
@@ -797,28 +799,28 @@ impl Session {
 
     /// The next batch of events; `None` once the stream has ended after `[DONE]`.
     pub async fn next_events(&mut self, stream: &ChatStream) -> Outcome<Option<Vec<StreamEvent>>> {
-        self.arm_io(stream.limit);
-        self.provider
+        let (provider, store) = self.io(stream.limit);
+        provider
             .huggingface_provider_chat()
             .chat_stream()
-            .call_next(&mut self.store, stream.resource)
+            .call_next(store, stream.resource)
             .await
     }
 
     /// The response assembled so far.
     pub async fn stream_response(&mut self, stream: &ChatStream) -> Result<ChatResponse> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_chat()
             .chat_stream()
-            .call_response(&mut self.store, stream.resource)
+            .call_response(store, stream.resource)
             .await
     }
 
     /// Closes a stream (and its connection).
     pub async fn close_stream(&mut self, stream: ChatStream) -> Result<()> {
-        self.arm_pure();
-        stream.resource.resource_drop_async(&mut self.store).await
+        let (_, store) = self.pure();
+        stream.resource.resource_drop_async(store).await
     }
 
     /// A decoder for the 2xx streaming response a caller reads itself (sans-IO).
@@ -828,11 +830,10 @@ impl Session {
         model: &str,
         headers: &[(String, String)],
     ) -> Outcome<StreamDecoder> {
-        self.arm_pure();
-        let decoder = self
-            .provider
+        let (provider, store) = self.pure();
+        let decoder = provider
             .huggingface_provider_chat()
-            .call_decode_stream(&mut self.store, &settings.to_wit(), model, headers)
+            .call_decode_stream(store, &settings.to_wit(), model, headers)
             .await?;
         Ok(decoder.map(|resource| StreamDecoder { resource }))
     }
@@ -843,38 +844,38 @@ impl Session {
         decoder: &StreamDecoder,
         bytes: &[u8],
     ) -> Outcome<Vec<StreamEvent>> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_chat()
             .stream_decoder()
-            .call_feed(&mut self.store, decoder.resource, bytes)
+            .call_feed(store, decoder.resource, bytes)
             .await
     }
 
     /// Ends the body: the last events, or `truncated-stream` without `[DONE]`.
     pub async fn finish_stream(&mut self, decoder: &StreamDecoder) -> Outcome<Vec<StreamEvent>> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_chat()
             .stream_decoder()
-            .call_finish(&mut self.store, decoder.resource)
+            .call_finish(store, decoder.resource)
             .await
     }
 
     /// The response a decoder has assembled so far.
     pub async fn decoded_response(&mut self, decoder: &StreamDecoder) -> Result<ChatResponse> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_chat()
             .stream_decoder()
-            .call_response(&mut self.store, decoder.resource)
+            .call_response(store, decoder.resource)
             .await
     }
 
     /// Drops a decoder.
     pub async fn close_decoder(&mut self, decoder: StreamDecoder) -> Result<()> {
-        self.arm_pure();
-        decoder.resource.resource_drop_async(&mut self.store).await
+        let (_, store) = self.pure();
+        decoder.resource.resource_drop_async(store).await
     }
 
     /// Calls any export by name with wasmtime's dynamic values: `interface` is the
@@ -891,8 +892,8 @@ impl Session {
     ) -> Result<Vec<Val>> {
         let func = self.export_func(interface, function)?;
         let mut results = vec![Val::Bool(false); func.ty(&self.store).results().len()];
-        self.arm_io(self.options.pure_call_budget);
-        func.call_async(&mut self.store, args, &mut results).await?;
+        let (_, store) = self.io(self.options.pure_call_budget);
+        func.call_async(store, args, &mut results).await?;
         Ok(results)
     }
 
@@ -925,19 +926,19 @@ impl Session {
         requested: Option<&str>,
         config: &ProviderConfig,
     ) -> Outcome<Vec<String>> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_failover()
-            .call_candidates(&mut self.store, requested, config)
+            .call_candidates(store, requested, config)
             .await
     }
 
     /// How failover treats an error.
     pub async fn classify(&mut self, error: &ProviderError) -> Result<Option<FailoverReason>> {
-        self.arm_pure();
-        self.provider
+        let (provider, store) = self.pure();
+        provider
             .huggingface_provider_failover()
-            .call_classify(&mut self.store, error)
+            .call_classify(store, error)
             .await
     }
 
@@ -958,18 +959,11 @@ impl Session {
         request: &ChatRequest,
         candidates: &[String],
     ) -> Result<CompletionOutcome> {
-        self.arm_io(settings.request_limit() * attempts_budget(candidates));
         let cooldowns = self.take_cooldowns();
-        let outcome = self
-            .provider
+        let (provider, store) = self.io(settings.request_limit() * attempts_budget(candidates));
+        let outcome = provider
             .huggingface_provider_failover()
-            .call_complete(
-                &mut self.store,
-                &settings.to_wit(),
-                request,
-                candidates,
-                &cooldowns,
-            )
+            .call_complete(store, &settings.to_wit(), request, candidates, &cooldowns)
             .await?;
         self.keep_cooldowns(outcome.cooldowns);
         Ok(CompletionOutcome {
@@ -985,18 +979,11 @@ impl Session {
         request: &ChatRequest,
         candidates: &[String],
     ) -> Result<StreamOutcome> {
-        self.arm_io(settings.stream_limit() * attempts_budget(candidates));
         let cooldowns = self.take_cooldowns();
-        let outcome = self
-            .provider
+        let (provider, store) = self.io(settings.stream_limit() * attempts_budget(candidates));
+        let outcome = provider
             .huggingface_provider_failover()
-            .call_open_stream(
-                &mut self.store,
-                &settings.to_wit(),
-                request,
-                candidates,
-                &cooldowns,
-            )
+            .call_open_stream(store, &settings.to_wit(), request, candidates, &cooldowns)
             .await?;
         self.keep_cooldowns(outcome.cooldowns);
         Ok(StreamOutcome {

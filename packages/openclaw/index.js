@@ -15,6 +15,7 @@
 // is imported on first use.
 
 import { createProviderApiKeyAuthMethod } from 'openclaw/plugin-sdk/provider-auth';
+import { LruMap, MAX_PREPARED_MODELS, MAX_PROVIDERS, ProviderPool } from './cache.js';
 
 const PROVIDER = 'huggingface';
 const DEFAULT_BASE_URL = 'https://router.huggingface.co/v1';
@@ -39,23 +40,28 @@ function settingsOf(config, fallback) {
   return (entry && typeof entry === 'object' && entry.config) || fallback || {};
 }
 
-/** One component instance per router, token and configuration, started on first use. */
-const providers = new Map();
-function providerFor(baseUrl, token, config) {
+/**
+ * One component instance per router, token and configuration, started on first
+ * use; the MAX_PROVIDERS most recently used are kept (cache.js), and one dropped
+ * is closed when its calls have ended.
+ */
+const providers = new ProviderPool(MAX_PROVIDERS);
+function withProvider(baseUrl, token, config, fn) {
   const configText = JSON.stringify(config ?? {});
   const key = JSON.stringify([baseUrl, token ?? null, configText]);
-  if (!providers.has(key)) {
-    const started = import('huggingface-provider').then(({ Provider }) =>
-      Provider.create({ baseUrl, token: token ?? null, config: configText }),
-    );
-    started.catch(() => providers.delete(key));
-    providers.set(key, started);
-  }
-  return providers.get(key);
+  const start = () =>
+    import('huggingface-provider').then(({ Provider }) => Provider.create({ baseUrl, token: token ?? null, config: configText }));
+  return providers.use(key, start, fn);
 }
 
-/** Models the catalog or a preparation produced, by id, for the synchronous hook. */
-const known = new Map();
+/**
+ * Models for the synchronous hook, by id: the last catalog run's (replaced by
+ * each run, so no more than one discovery and configuration name), and those a
+ * preparation resolved (the MAX_PREPARED_MODELS most recently used), which win.
+ */
+let catalogModels = new Map();
+const prepared = new LruMap(MAX_PREPARED_MODELS);
+const knownModel = (id) => prepared.get(id) ?? catalogModels.get(id);
 
 /** A component model as an OpenClaw model definition. */
 function definition(model) {
@@ -169,7 +175,6 @@ function streamThroughComponent(baseUrl, config) {
       timestamp: Date.now(),
     };
     out.push({ type: 'start', partial: message });
-    let provider;
     (async () => {
       let open;
       /** The text or thinking block being written, closed when another kind begins. */
@@ -194,8 +199,19 @@ function streamThroughComponent(baseUrl, config) {
         else block.thinking += text;
         out.push({ type: `${kind}_delta`, contentIndex: message.content.length - 1, delta: text, partial: message });
       };
-      try {
-        provider = await providerFor(baseUrl, options?.apiKey, config);
+      /** Ends the stream with `error`, classified by `provider` when it started. */
+      const fail = async (error, provider) => {
+        close();
+        message.stopReason = options?.signal?.aborted ? 'aborted' : 'error';
+        message.errorMessage = error.status ? `${error.status}: ${error.message}` : String(error.message ?? error);
+        if (error.kind) {
+          message.errorCode = String(error.status ?? error.kind);
+          // The component's failover reason, for classifyFailoverReason below.
+          message.errorType = await provider?.failoverReason(error).catch(() => undefined) ?? error.kind;
+        }
+        out.push({ type: 'error', reason: message.stopReason, error: message });
+      };
+      const run = async (provider) => {
         const stream = await provider.stream(chatRequest(model, context, options));
         options?.signal?.addEventListener('abort', () => stream.close(), { once: true });
         for await (const event of stream) {
@@ -223,16 +239,12 @@ function streamThroughComponent(baseUrl, config) {
         }
         if (message.stopReason === 'error') throw new Error('the model stopped with an error');
         out.push({ type: 'done', reason: message.stopReason, message });
+      };
+      try {
+        // The whole chat, its classification included, inside one use of the provider.
+        await withProvider(baseUrl, options?.apiKey, config, (provider) => run(provider).catch((error) => fail(error, provider)));
       } catch (error) {
-        close();
-        message.stopReason = options?.signal?.aborted ? 'aborted' : 'error';
-        message.errorMessage = error.status ? `${error.status}: ${error.message}` : String(error.message ?? error);
-        if (error.kind) {
-          message.errorCode = String(error.status ?? error.kind);
-          // The component's failover reason, for classifyFailoverReason below.
-          message.errorType = await provider?.failoverReason(error).catch(() => undefined) ?? error.kind;
-        }
-        out.push({ type: 'error', reason: message.stopReason, error: message });
+        await fail(error, undefined); // The provider did not start.
       }
     })();
     return out;
@@ -271,40 +283,44 @@ export default {
           // `apiKey` may be a reference OpenClaw resolves later (an environment
           // variable's name); `discoveryApiKey` is the token itself.
           const { apiKey, discoveryApiKey } = ctx.resolveProviderApiKey(PROVIDER);
-          const provider = await providerFor(baseUrl, discoveryApiKey, ctx.config);
           // Without a token the component sends nothing and lists its built-in catalog.
           const strict = settingsOf(ctx.config, api.pluginConfig).discovery?.strict === true;
-          const models = (await provider.models({ strict })).map(definition);
-          for (const model of models) known.set(model.id, model);
+          const listed = await withProvider(baseUrl, discoveryApiKey, ctx.config, (provider) => provider.models({ strict }));
+          const models = listed.map(definition);
+          catalogModels = new Map(models.map((model) => [model.id, model]));
+          for (const id of catalogModels.keys()) prepared.delete(id);
           return { provider: { baseUrl, api: API, ...(apiKey ? { apiKey } : {}), models } };
         },
       },
       // Synchronous: what the catalog or a preparation already resolved.
       resolveDynamicModel: (ctx) => {
-        const model = known.get(ctx.modelId);
+        const model = knownModel(ctx.modelId);
         return model ? runtimeModel(model, baseUrlOf(ctx.config)) : undefined;
       },
       // Asynchronous: any reference the component accepts (`org/model:cheapest`, …),
       // with the metadata of its base model when the catalog has it.
       prepareDynamicModel: async (ctx) => {
         const baseUrl = baseUrlOf(ctx.config);
-        const provider = await providerFor(baseUrl, undefined, ctx.config);
-        let reference;
-        try {
-          reference = await provider.parseModelRef(`${PROVIDER}/${ctx.modelId}`);
-        } catch {
-          return undefined;
-        }
-        const builtin = await provider.builtinCatalog();
-        const catalog = known.size ? [...known.values()] : builtin.map(definition);
-        const base = catalog.find((m) => m.id === reference.model);
-        const name = await provider.displayName(reference.normalized, builtin);
-        const model = {
-          ...(base ?? { reasoning: false, input: ['text'], contextWindow: 131072, maxTokens: 8192, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } }),
-          id: ctx.modelId,
-          name: base?.name ?? name,
-        };
-        known.set(ctx.modelId, model);
+        const model = await withProvider(baseUrl, undefined, ctx.config, async (provider) => {
+          let reference;
+          try {
+            reference = await provider.parseModelRef(`${PROVIDER}/${ctx.modelId}`);
+          } catch {
+            return undefined;
+          }
+          const builtin = await provider.builtinCatalog();
+          // Prepared models first (the latest word on an id), then the catalog run's, else the built-in catalog's.
+          const catalog = [...prepared.values(), ...(catalogModels.size ? catalogModels.values() : builtin.map(definition))];
+          const base = catalog.find((m) => m.id === reference.model);
+          const name = await provider.displayName(reference.normalized, builtin);
+          return {
+            ...(base ?? { reasoning: false, input: ['text'], contextWindow: 131072, maxTokens: 8192, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } }),
+            id: ctx.modelId,
+            name: base?.name ?? name,
+          };
+        });
+        if (!model) return undefined;
+        prepared.set(ctx.modelId, model);
         return runtimeModel(model, baseUrl);
       },
       createStreamFn: (ctx) => streamThroughComponent(baseUrlOf(ctx.config), ctx.config),

@@ -20,12 +20,12 @@ use crate::chat::{self, ChatRequest, ChatResponse, Task};
 use crate::config::{self, Config};
 use crate::discovery::{self, DiscoveryMode};
 use crate::error::ProviderError;
-use crate::failover::{self, Cooldown};
+use crate::failover::Cooldown;
 use crate::flow::{self, Transport};
-use crate::http::{ResponseHead, Settings, SettingsRecord};
 use crate::model_ref::ModelRef;
+use crate::settings::{Settings, SettingsRecord};
 use crate::stream::ChatStreamDecoder;
-use crate::{auth, catalog};
+use crate::{api, auth, catalog};
 use fetch::{Fetch, FetchBody};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -93,14 +93,14 @@ fn parse_ref(text: &str) -> Result<ModelRef, Thrown> {
     ModelRef::parse(text).map_err(thrown)
 }
 
-/// A chat request's model reference and the rest of it.
-fn chat_request(value: JsValue) -> Result<(ModelRef, ChatRequest), Thrown> {
+/// A chat request's model reference (text) and the rest of it.
+fn chat_request(value: JsValue) -> Result<(String, ChatRequest), Thrown> {
     let model = js_sys::Reflect::get(&value, &JsValue::from_str("model"))
         .ok()
         .and_then(|model| model.as_string())
         .unwrap_or_default();
     let request: ChatRequest = from_js(value, "chat request")?;
-    Ok((parse_ref(&model)?, request))
+    Ok((model, request))
 }
 
 #[wasm_bindgen(js_name = modelRefsParse)]
@@ -149,20 +149,14 @@ pub fn catalog_derive_name(id: &str, owned_by: Option<String>) -> String {
 
 #[wasm_bindgen(js_name = catalogDisplayName)]
 pub fn catalog_display_name(reference: &str, models: JsValue) -> Result<JsValue, Thrown> {
-    let reference = parse_ref(reference)?;
     let models: Vec<catalog::ModelInfo> = from_js(models, "models")?;
-    to_js(&catalog::display_name_for(&reference, &models))
+    answer(api::display_name(reference, &models))
 }
 
 #[wasm_bindgen(js_name = catalogExplainRoute)]
 pub fn catalog_explain_route(model: JsValue, reference: &str) -> Result<JsValue, Thrown> {
     let model: catalog::ModelInfo = from_js(model, "model")?;
-    let reference = parse_ref(reference)?;
-    let route = reference
-        .route
-        .as_ref()
-        .and_then(|route| model.route_for(route));
-    to_js(&route)
+    answer(api::explain_route(&model, reference))
 }
 
 #[wasm_bindgen(js_name = configurationParse)]
@@ -214,7 +208,7 @@ pub fn chat_check_task(task: JsValue) -> Result<JsValue, Thrown> {
 pub fn chat_check_request(model: JsValue, request: JsValue) -> Result<JsValue, Thrown> {
     let model: catalog::ModelInfo = from_js(model, "model")?;
     let (reference, request) = chat_request(request)?;
-    answer(chat::check_request(&model, &reference, &request))
+    answer(api::check_request(&model, &reference, &request))
 }
 
 #[wasm_bindgen(js_name = chatBuildRequest)]
@@ -225,10 +219,7 @@ pub fn chat_build_request(
 ) -> Result<JsValue, Thrown> {
     let settings = settings(settings_value)?.map_err(thrown)?;
     let (model, request) = chat_request(request)?;
-    answer(
-        chat::build_request(&settings, &model, &request, streaming)
-            .map_err(|e| e.redact(&settings.redactor())),
-    )
+    answer(api::build_request(&settings, &model, &request, streaming))
 }
 
 #[wasm_bindgen(js_name = chatParseResponse)]
@@ -238,13 +229,12 @@ pub fn chat_parse_response(
     headers: JsValue,
     body: &[u8],
 ) -> Result<JsValue, Thrown> {
-    let model = parse_ref(model)?;
     let headers: Vec<(String, String)> = from_js(headers, "headers")?;
-    let head = ResponseHead { status, headers };
     let now_secs = Fetch.unix_ms() / 1000;
-    answer(chat::parse_any_response(
-        &model,
-        &head,
+    answer(api::parse_response(
+        model,
+        status,
+        headers,
         body,
         Some(now_secs),
     ))
@@ -254,6 +244,7 @@ pub fn chat_parse_response(
 pub async fn chat_complete(settings_value: JsValue, request: JsValue) -> Result<JsValue, Thrown> {
     let settings = settings(settings_value)?.map_err(thrown)?;
     let (model, request) = chat_request(request)?;
+    let model = parse_ref(&model)?;
     answer(flow::complete(&Fetch, &settings, &model, &request).await)
 }
 
@@ -264,6 +255,7 @@ pub async fn chat_open_stream(
 ) -> Result<ChatStream, Thrown> {
     let settings = settings(settings_value)?.map_err(thrown)?;
     let (model, request) = chat_request(request)?;
+    let model = parse_ref(&model)?;
     let stream = flow::open_stream(&Fetch, &settings, &model, &request)
         .await
         .map_err(thrown)?;
@@ -277,16 +269,9 @@ pub fn chat_decode_stream(
     headers: JsValue,
 ) -> Result<StreamDecoder, Thrown> {
     let settings = settings(settings_value)?.map_err(thrown)?;
-    let model = parse_ref(model)?;
     let headers: Vec<(String, String)> = from_js(headers, "headers")?;
-    // Only 2xx answers are streams; the head's status is not consulted again.
-    let head = ResponseHead {
-        status: 200,
-        headers,
-    };
-    Ok(StreamDecoder {
-        decoder: ChatStreamDecoder::new(&model, head).redacting(settings.redactor()),
-    })
+    let decoder = api::decode_stream(&settings, model, headers).map_err(thrown)?;
+    Ok(StreamDecoder { decoder })
 }
 
 /// What an open stream holds between reads.
@@ -418,10 +403,7 @@ impl StreamDecoder {
 #[wasm_bindgen(js_name = failoverCandidates)]
 pub fn failover_candidates(requested: Option<String>, config: JsValue) -> Result<JsValue, Thrown> {
     let config: Config = from_js(config, "config")?;
-    answer(
-        failover::candidates(requested.as_deref(), &config)
-            .map(|chain| chain.iter().map(ModelRef::normalized).collect::<Vec<_>>()),
-    )
+    answer(api::candidates(requested.as_deref(), &config))
 }
 
 #[wasm_bindgen(js_name = failoverClassify)]

@@ -9,8 +9,9 @@ use crate::config::{Config, ConfiguredModel};
 use crate::discovery::{CatalogSource, Discovery, DiscoveryMode};
 use crate::error::{ErrorDetails, FailoverReason, ProviderError};
 use crate::failover::{Attempt, Cooldown};
-use crate::http::{HttpRequest, Method, Settings, SettingsRecord, Token};
+use crate::http::{HttpRequest, Method};
 use crate::model_ref::{ModelRef, PROVIDER_ID, Policy, Route};
+use crate::settings::{Settings, SettingsRecord, Token};
 use crate::stream::StreamEvent;
 use wit::types as t;
 

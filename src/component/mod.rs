@@ -24,11 +24,12 @@ mod bindings {
 use crate::chat;
 use crate::discovery;
 use crate::error::ProviderError;
-use crate::flow::{self, block_on};
-use crate::http::{ResponseHead, Settings};
+use crate::executor::block_on;
+use crate::flow;
 use crate::model_ref::ModelRef;
+use crate::settings::Settings;
 use crate::stream::ChatStreamDecoder;
-use crate::{auth, catalog, config, failover};
+use crate::{api, auth, catalog, config};
 use bindings::exports::huggingface::provider as wit;
 use convert::{convert_all, from_wit, to_wit};
 use std::cell::RefCell;
@@ -63,23 +64,12 @@ impl wit::chat::GuestChatStream for ChatStream {
     }
 }
 
-fn open_stream(
-    settings: &Settings,
-    model: &ModelRef,
-    request: &chat::ChatRequest,
-) -> Result<ChatStream, ProviderError> {
-    let stream = block_on(flow::open_stream(&WasiHttp, settings, model, request))?;
-    Ok(ChatStream {
-        stream: RefCell::new(stream),
-    })
-}
-
-fn complete_one(
-    settings: &Settings,
-    model: &ModelRef,
-    request: &chat::ChatRequest,
-) -> Result<chat::ChatResponse, ProviderError> {
-    block_on(flow::complete(&WasiHttp, settings, model, request))
+impl ChatStream {
+    fn export(stream: flow::ChatStream<transport::BodyReader>) -> wit::chat::ChatStream {
+        wit::chat::ChatStream::new(ChatStream {
+            stream: RefCell::new(stream),
+        })
+    }
 }
 
 /// A stream body the host reads itself, decoded as it arrives.
@@ -170,23 +160,17 @@ impl wit::catalog::Guest for Component {
         reference: String,
         models: Vec<wit::types::ModelInfo>,
     ) -> Result<String, WitError> {
-        let reference = parse_ref(&reference)?;
         let models: Vec<catalog::ModelInfo> = convert_all(models);
-        Ok(catalog::display_name_for(&reference, &models))
+        api::display_name(&reference, &models).map_err(to_wit)
     }
 
     fn explain_route(
         model: wit::types::ModelInfo,
         reference: String,
     ) -> Result<Option<wit::types::RouteInfo>, WitError> {
-        let reference = parse_ref(&reference)?;
-        let model: catalog::ModelInfo = from_wit(model);
-        Ok(reference
-            .route
-            .as_ref()
-            .and_then(|route| model.route_for(route))
-            .cloned()
-            .map(to_wit))
+        api::explain_route(&from_wit(model), &reference)
+            .map(|route| route.map(to_wit))
+            .map_err(to_wit)
     }
 }
 
@@ -218,12 +202,9 @@ impl wit::auth::Guest for Component {
     }
 }
 
-/// Splits a WIT chat request into its model reference and the core request.
-fn chat_request(
-    request: wit::chat::ChatRequest,
-) -> Result<(ModelRef, chat::ChatRequest), WitError> {
-    let model = parse_ref(&request.model)?;
-    Ok((model, from_wit(request)))
+/// Splits a WIT chat request into its model reference (text) and the core request.
+fn chat_request(mut request: wit::chat::ChatRequest) -> (String, chat::ChatRequest) {
+    (std::mem::take(&mut request.model), from_wit(request))
 }
 
 impl wit::chat::Guest for Component {
@@ -236,13 +217,8 @@ impl wit::chat::Guest for Component {
         headers: Vec<(String, String)>,
     ) -> Result<wit::chat::StreamDecoder, WitError> {
         let settings = settings(settings_record)?;
-        let model = parse_ref(&model)?;
-        // Only 2xx answers are streams; the head's status is not consulted again.
-        let head = ResponseHead {
-            status: 200,
-            headers,
-        };
-        let decoder = ChatStreamDecoder::new(&model, head).redacting(settings.redactor());
+        let decoder =
+            api::decode_stream(&settings, &model, headers).map_err(to_wit::<_, WitError>)?;
         Ok(wit::chat::StreamDecoder::new(StreamDecoder {
             decoder: RefCell::new(decoder),
         }))
@@ -256,8 +232,8 @@ impl wit::chat::Guest for Component {
         model: wit::types::ModelInfo,
         request: wit::chat::ChatRequest,
     ) -> Result<(), WitError> {
-        let (reference, request) = chat_request(request)?;
-        chat::check_request(&from_wit(model), &reference, &request).map_err(to_wit)
+        let (reference, request) = chat_request(request);
+        api::check_request(&from_wit(model), &reference, &request).map_err(to_wit)
     }
 
     fn build_request(
@@ -266,10 +242,10 @@ impl wit::chat::Guest for Component {
         streaming: bool,
     ) -> Result<wit::chat::HttpRequest, WitError> {
         let settings = settings(settings_record)?;
-        let (model, request) = chat_request(request)?;
-        chat::build_request(&settings, &model, &request, streaming)
+        let (model, request) = chat_request(request);
+        api::build_request(&settings, &model, &request, streaming)
             .map(to_wit)
-            .map_err(|e| to_wit(e.redact(&settings.redactor())))
+            .map_err(to_wit)
     }
 
     fn parse_response(
@@ -278,9 +254,7 @@ impl wit::chat::Guest for Component {
         headers: Vec<(String, String)>,
         body: Vec<u8>,
     ) -> Result<wit::chat::ChatResponse, WitError> {
-        let model = parse_ref(&model)?;
-        let head = ResponseHead { status, headers };
-        chat::parse_any_response(&model, &head, &body, now_unix_secs())
+        api::parse_response(&model, status, headers, &body, now_unix_secs())
             .map(to_wit)
             .map_err(to_wit)
     }
@@ -290,8 +264,9 @@ impl wit::chat::Guest for Component {
         request: wit::chat::ChatRequest,
     ) -> Result<wit::chat::ChatResponse, WitError> {
         let settings = settings(settings_record)?;
-        let (model, request) = chat_request(request)?;
-        complete_one(&settings, &model, &request)
+        let (model, request) = chat_request(request);
+        let model = parse_ref(&model)?;
+        block_on(flow::complete(&WasiHttp, &settings, &model, &request))
             .map(to_wit)
             .map_err(to_wit)
     }
@@ -301,9 +276,10 @@ impl wit::chat::Guest for Component {
         request: wit::chat::ChatRequest,
     ) -> Result<wit::chat::ChatStream, WitError> {
         let settings = settings(settings_record)?;
-        let (model, request) = chat_request(request)?;
-        open_stream(&settings, &model, &request)
-            .map(wit::chat::ChatStream::new)
+        let (model, request) = chat_request(request);
+        let model = parse_ref(&model)?;
+        block_on(flow::open_stream(&WasiHttp, &settings, &model, &request))
+            .map(ChatStream::export)
             .map_err(to_wit)
     }
 }
@@ -316,15 +292,16 @@ type FailoverRun<T> = (
     Vec<wit::failover::Cooldown>,
 );
 
-/// Runs `attempt` over the candidates with the core's failover loop.
+/// Runs `attempt` over the candidates with the core's failover loop, as one
+/// blocking call.
 fn run_failover<T>(
     settings_record: wit::types::Settings,
     request: wit::chat::ChatRequest,
     candidates: Vec<String>,
     cooldowns: Vec<wit::failover::Cooldown>,
-    attempt: impl Fn(&Settings, &ModelRef, &chat::ChatRequest) -> Result<T, ProviderError>,
+    attempt: impl AsyncFn(&Settings, &ModelRef, &chat::ChatRequest) -> Result<T, ProviderError>,
 ) -> FailoverRun<T> {
-    let mut kept: Vec<failover::Cooldown> = convert_all(cooldowns);
+    let mut kept: Vec<crate::failover::Cooldown> = convert_all(cooldowns);
     let settings = from_wit::<_, Result<Settings, ProviderError>>(settings_record);
     let request: chat::ChatRequest = from_wit(request);
     let (result, attempts) = block_on(flow::with_failover(
@@ -332,7 +309,7 @@ fn run_failover<T>(
         settings,
         &candidates,
         &mut kept,
-        async |settings, model| attempt(settings, model, &request),
+        async |settings, model| attempt(settings, model, &request).await,
     ));
     (
         result.map_err(to_wit),
@@ -346,9 +323,7 @@ impl wit::failover::Guest for Component {
         requested: Option<String>,
         config: wit::types::Config,
     ) -> Result<Vec<String>, WitError> {
-        failover::candidates(requested.as_deref(), &from_wit(config))
-            .map(|chain| chain.iter().map(ModelRef::normalized).collect())
-            .map_err(to_wit)
+        api::candidates(requested.as_deref(), &from_wit(config)).map_err(to_wit)
     }
 
     fn classify(error: WitError) -> Option<wit::types::FailoverReason> {
@@ -367,13 +342,12 @@ impl wit::failover::Guest for Component {
         candidates: Vec<String>,
         cooldowns: Vec<wit::failover::Cooldown>,
     ) -> wit::failover::CompletionOutcome {
-        let (completion, attempts, cooldowns) = run_failover(
-            settings_record,
-            request,
-            candidates,
-            cooldowns,
-            complete_one,
-        );
+        let complete =
+            async |settings: &Settings, model: &ModelRef, request: &chat::ChatRequest| {
+                flow::complete(&WasiHttp, settings, model, request).await
+            };
+        let (completion, attempts, cooldowns) =
+            run_failover(settings_record, request, candidates, cooldowns, complete);
         wit::failover::CompletionOutcome {
             completion: completion.map(to_wit),
             attempts,
@@ -387,10 +361,13 @@ impl wit::failover::Guest for Component {
         candidates: Vec<String>,
         cooldowns: Vec<wit::failover::Cooldown>,
     ) -> wit::failover::StreamOutcome {
+        let open = async |settings: &Settings, model: &ModelRef, request: &chat::ChatRequest| {
+            flow::open_stream(&WasiHttp, settings, model, request).await
+        };
         let (opened, attempts, cooldowns) =
-            run_failover(settings_record, request, candidates, cooldowns, open_stream);
+            run_failover(settings_record, request, candidates, cooldowns, open);
         wit::failover::StreamOutcome {
-            opened: opened.map(wit::chat::ChatStream::new),
+            opened: opened.map(ChatStream::export),
             attempts,
             cooldowns,
         }

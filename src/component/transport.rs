@@ -101,7 +101,10 @@ pub fn from_error_code(code: &ErrorCode) -> ProviderError {
 /// timeout"). Only the first line is kept: some hosts append a backtrace.
 fn from_io_error_text(what: &str, text: &str) -> ProviderError {
     let first_line = text.lines().next().unwrap_or_default().trim();
-    let message = format!("{what}: {}", crate::error::bounded_message(first_line));
+    let message = format!(
+        "{what}: {}",
+        crate::router_error::bounded_message(first_line)
+    );
     let lower = first_line.to_ascii_lowercase();
     if lower.contains("timeout") || lower.contains("timed out") {
         ProviderError::Timeout(ErrorDetails::msg(message))

@@ -1,11 +1,11 @@
 // The packed tarball as a user gets it: installed with npm in a temporary
-// directory, imported by name from Node against the fake router, and its
-// types checked with `tsc --strict` on an example that uses every export.
+// directory, imported by name from Node against the fake router. (Its types
+// under `tsc --strict`: types.test.mjs.)
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile, copyFile, readdir } from 'node:fs/promises';
+import { mkdtemp, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -34,7 +34,7 @@ for await (const event of stream) if (event.type === 'content') text += event.te
 console.log(text);
 `;
 
-test('the packed package installs, runs from Node by name, and its types pass tsc --strict', async (t) => {
+test('the packed package installs and runs from Node by name', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'hf-browser-install-'));
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'try-it', private: true, type: 'module' }));
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', await tarball()], { cwd: dir });
@@ -47,10 +47,4 @@ test('the packed package installs, runs from Node by name, and its types pass ts
   await writeFile(join(dir, 'use.mjs'), USE);
   const { stdout } = await run(process.execPath, ['use.mjs', router.baseUrl], { cwd: dir });
   assert.deepEqual(stdout.trim().split('\n'), ['huggingface/Qwen/Qwen3-8B', 'huggingface/deepseek-ai/DeepSeek-R1', 'Hello!']);
-
-  await copyFile(new URL('./types-example.ts', import.meta.url), join(dir, 'example.ts'));
-  const tsc = join(packageDir, 'node_modules', '.bin', 'tsc');
-  await run(tsc, ['--strict', '--noEmit', '--module', 'nodenext', '--target', 'es2022', '--skipLibCheck', 'false', 'example.ts'], { cwd: dir }).catch((e) => {
-    throw new Error(`tsc --strict failed:\n${e.stdout}${e.stderr}`);
-  });
 });

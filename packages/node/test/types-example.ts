@@ -1,5 +1,5 @@
-// Type-checked with `tsc --strict` against the installed package (never run):
-// every export and method, used as a TypeScript user would.
+// Type-checked with `tsc --strict` against the installed package (never run,
+// see types.test.mjs): every export and method, used as a TypeScript user would.
 
 import {
   DEFAULT_BASE_URL,
@@ -7,58 +7,114 @@ import {
   ProviderError,
   ChatStream,
   type Attempt,
+  type CatalogSource,
   type ChatRequestInput,
   type ChatResponse,
   type Config,
+  type ConfiguredModel,
+  type ContentPart,
+  type Cost,
+  type DefaultedFields,
   type Discovery,
+  type ErrorDetails,
   type ErrorKind,
   type FailoverReason,
+  type FinishReason,
   type HttpRequest,
+  type MessageInput,
+  type Modality,
   type ModelInfo,
   type ModelRef,
+  type Policy,
   type ProviderOptions,
+  type Role,
+  type Route,
+  type RouteInfo,
   type StreamEvent,
+  type ToolCall,
+  type ToolInput,
+  type Usage,
+  type WitProviderError,
 } from 'huggingface-provider';
 
+/** A user's own error value, as a `ProviderError`. */
+export function timedOut(message: string): ProviderError {
+  const details: ErrorDetails = { message, status: 504, retryAfterSecs: 2 };
+  const value: WitProviderError = { kind: 'timeout', details };
+  return new ProviderError(value, [{ model: 'huggingface/Qwen/Qwen3-8B', error: undefined }]);
+}
+
 export async function everything(): Promise<string[]> {
-  const options: ProviderOptions = { baseUrl: DEFAULT_BASE_URL, token: null, timeoutMs: 5000, config: '{}' };
+  const options: ProviderOptions = {
+    baseUrl: DEFAULT_BASE_URL,
+    token: null,
+    env: { HF_TOKEN: undefined },
+    timeoutMs: 5000,
+    billTo: 'my-org',
+    requestDeadlineMs: 60_000,
+    streamIdleMs: 10_000,
+    streamDeadlineMs: 600_000,
+    config: '{}',
+  };
   const provider: Provider = await Provider.create(options);
   const seen: string[] = [];
   const config: Config = provider.config;
-  seen.push(String(config.fallbacks.length));
+  const configured: ConfiguredModel[] = config.models;
+  seen.push(String(config.fallbacks.length), ...configured.map((m) => m.alias ?? m.id));
 
   const ref: ModelRef = await provider.parseModelRef('huggingface/Qwen/Qwen3-8B:cheapest');
-  if (ref.route?.tag === 'policy') seen.push(ref.route.val);
+  const route: Route | undefined = ref.route;
+  if (route?.tag === 'policy') {
+    const policy: Policy = route.val;
+    seen.push(policy);
+  } else if (route) seen.push(route.val);
   seen.push(await provider.normalizeModelRef('Qwen/Qwen3-8B'));
 
   const builtin: ModelInfo[] = await provider.builtinCatalog();
   const discovery: Discovery = await provider.discover({ strict: false });
+  const source: CatalogSource = discovery.source;
+  seen.push(source);
   if (discovery.warning) seen.push(discovery.warning.kind);
   const models: ModelInfo[] = await provider.models();
   const projected = await provider.projectModels('{"data":[]}');
+  const routes: RouteInfo[] = models.flatMap((m) => m.routes);
+  const input: Modality[] = builtin[0].input;
+  const cost: Cost = builtin[0].cost;
+  const defaulted: DefaultedFields = builtin[0].defaulted;
+  seen.push(String(routes.length), input.join(','), String(cost.output), String(defaulted.contextWindow));
   seen.push(await provider.displayName(builtin[0].reference, [...models, ...projected]));
   const parsed: Config = await provider.parseConfig('{ agents: {} }');
   const onboarded: string = await provider.onboard(null, builtin, { hasToken: parsed.primary === undefined });
 
+  const role: Role = 'user';
+  const parts: ContentPart[] = [{ type: 'text', text: 'What is this?' }, { type: 'image-url', url: 'https://example.com/a.png', detail: 'low' }];
+  const replayed: ToolCall = { id: 'call-1', name: 'lookup', arguments: '{}' };
+  const messages: MessageInput[] = [
+    { role: 'system', content: 'Be brief.' },
+    { role, content: parts },
+    { role: 'assistant', toolCalls: [replayed] },
+    { role: 'tool', content: '42', toolCallId: replayed.id },
+  ];
+  const tool: ToolInput = { name: 'lookup', description: 'Looks it up', parameters: { type: 'object' } };
   const request: ChatRequestInput = {
     model: 'huggingface/Qwen/Qwen3-8B',
-    messages: [
-      { role: 'system', content: 'Be brief.' },
-      { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image-url', url: 'https://example.com/a.png', detail: 'low' }] },
-    ],
+    messages,
     maxTokens: 64,
     seed: 7n,
-    tools: [{ name: 'lookup', parameters: { type: 'object' } }],
+    tools: [tool],
     toolChoice: { function: 'lookup' },
     responseFormat: { jsonSchema: { name: 'answer', schema: { type: 'object' }, strict: true } },
     reasoningEffort: 'low',
   };
   const built: HttpRequest = await provider.buildRequest(request, { stream: true });
-  seen.push(built.url, String(built.body.byteLength), onboarded);
+  seen.push(built.method, built.url, String(built.body.byteLength), onboarded);
 
   try {
     const answer: ChatResponse = await provider.complete(request);
-    seen.push(answer.content, answer.finishReason);
+    const finish: FinishReason = answer.finishReason;
+    const usage: Usage | undefined = answer.usage;
+    const calls: ToolCall[] = answer.toolCalls;
+    seen.push(answer.content, finish, String(usage?.totalTokens), String(calls.length));
   } catch (error) {
     if (error instanceof ProviderError) {
       const kind: ErrorKind = error.kind;

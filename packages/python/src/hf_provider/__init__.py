@@ -11,6 +11,7 @@ wasmtime-py; this package converts values and caches the compiled component.
             print(model.reference, model.display_name)
 """
 
+from . import aio, errors, provider, types
 from .aio import AsyncChatStream, AsyncProvider
 from .errors import (
     BadRequest,
@@ -56,6 +57,54 @@ from .types import (
     Usage,
 )
 
-__version__ = "0.4.0"
+__version__: str = "0.4.0"
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = [
+    "AsyncChatStream",
+    "AsyncProvider",
+    "Attempt",
+    "BadRequest",
+    "ChatResponse",
+    "ChatStream",
+    "Config",
+    "ConfigError",
+    "ConfiguredModel",
+    "Content",
+    "Cost",
+    "DEFAULT_BASE_URL",
+    "Discovery",
+    "Finish",
+    "Forbidden",
+    "HttpRequest",
+    "InvalidModelRef",
+    "MalformedResponse",
+    "ModelInfo",
+    "ModelNotSupported",
+    "ModelRef",
+    "NotFound",
+    "Overloaded",
+    "PaymentRequired",
+    "Pricing",
+    "Provider",
+    "ProviderError",
+    "RateLimited",
+    "Reasoning",
+    "ResponseTooLarge",
+    "Route",
+    "RouteInfo",
+    "ServerError",
+    "StreamError",
+    "StreamEvent",
+    "Timeout",
+    "ToolCall",
+    "ToolCallPiece",
+    "TransportError",
+    "TruncatedStream",
+    "Unauthorized",
+    "Unsupported",
+    "Usage",
+    "aio",
+    "errors",
+    "provider",
+    "types",
+]

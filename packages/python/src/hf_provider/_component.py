@@ -7,15 +7,18 @@ and the wasmtime version, so later processes only map it (~1 ms). The cache is
 ``~/.cache/hf-provider``; an unwritable cache only costs the compile.
 """
 
+from __future__ import annotations
+
 import hashlib
 import os
 import tempfile
 import threading
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Any, Optional, Union
 
 from wasmtime import Engine, Store, WasiConfig
-from wasmtime.component import Component, Linker
+from wasmtime.component import Component, Func, FuncType, Linker
 
 from . import _wit
 
@@ -23,10 +26,10 @@ PACKAGE = "huggingface:provider"
 _WASM = "huggingface_provider.wasm"
 
 _lock = threading.Lock()
-_loaded = None
+_loaded: Optional[Loaded] = None
 
 
-def cache_dir():
+def cache_dir() -> Path:
     """Where compiled components are kept."""
     explicit = os.environ.get("HF_PROVIDER_CACHE_DIR")
     if explicit:
@@ -35,7 +38,7 @@ def cache_dir():
     return Path(base) / "hf-provider"
 
 
-def _compile(engine, wasm):
+def _compile(engine: Engine, wasm: bytes) -> Component:
     """The compiled component, from the cache when it holds this one."""
     key = hashlib.sha256(wasm).hexdigest()[:32]
     version = metadata.version("wasmtime")
@@ -59,7 +62,7 @@ def _compile(engine, wasm):
 class Loaded:
     """The engine, compiled component and linker, shared by every instance."""
 
-    def __init__(self, wasm):
+    def __init__(self, wasm: bytes) -> None:
         self.engine = Engine()
         self.component = _compile(self.engine, wasm)
         self.linker = Linker(self.engine)
@@ -72,7 +75,7 @@ class Loaded:
         )
 
 
-def load(path=None):
+def load(path: Union[str, os.PathLike[str], None] = None) -> Loaded:
     """The shipped component (or the one at ``path``), compiled once per process."""
     global _loaded
     with _lock:
@@ -86,7 +89,7 @@ def load(path=None):
 class Instance:
     """One instance of the component; calls take and return plain values."""
 
-    def __init__(self, loaded):
+    def __init__(self, loaded: Loaded) -> None:
         self.loaded = loaded
         self.store = Store(loaded.engine)
         # Both are needed before the first wasi:http call (without them
@@ -95,9 +98,9 @@ class Instance:
         self.store.set_wasi(WasiConfig())
         self.store.set_wasi_http()
         self.instance = loaded.linker.instantiate(self.store, loaded.component)
-        self._funcs = {}
+        self._funcs: dict[tuple[str, str], tuple[Func, FuncType]] = {}
 
-    def func(self, interface, name):
+    def func(self, interface: str, name: str) -> tuple[Func, FuncType]:
         key = (interface, name)
         if key not in self._funcs:
             component = self.loaded.component
@@ -109,7 +112,7 @@ class Instance:
             self._funcs[key] = (func, func.type(self.store))
         return self._funcs[key]
 
-    def call(self, interface, name, *args):
+    def call(self, interface: str, name: str, *args: Any) -> Any:
         """The call's plain result: a ``result`` as ``{"ok"|"error": …}``, anything else bare."""
         func, ty = self.func(interface, name)
         if len(ty.params) != len(args):

@@ -9,6 +9,8 @@ variants, options and results "untagged" (the bare payload), so converting
 needs the types, which every exported function carries.
 """
 
+from typing import Any, Optional, cast
+
 from wasmtime.component import (
     BorrowType,
     EnumType,
@@ -30,11 +32,12 @@ from wasmtime.component import (
     U16,
     U32,
     U64,
+    ValType,
     Variant,
     VariantType,
 )
 
-_INT_RANGES = {
+_INT_RANGES: dict[type[ValType], tuple[int, int]] = {
     U8: (0, 2**8 - 1),
     U16: (0, 2**16 - 1),
     U32: (0, 2**32 - 1),
@@ -46,16 +49,16 @@ _INT_RANGES = {
 }
 
 
-def _cases(ty):
+def _cases(ty: ValType) -> list[tuple[str, Optional[ValType]]]:
     """The (name, payload type) cases of a variant, result or option."""
     if isinstance(ty, VariantType):
         return list(ty.cases)
     if isinstance(ty, ResultType):
         return [("ok", ty.ok), ("error", ty.err)]
-    return [("none", None), ("some", ty.payload)]
+    return [("none", None), ("some", cast(OptionType, ty).payload)]
 
 
-def lower(ty, value):
+def lower(ty: ValType, value: Any) -> Any:
     """A plain value as wasmtime-py takes it for type ``ty``.
 
     Checks what wasmtime itself would reject while lowering (enum and flag
@@ -106,11 +109,11 @@ def lower(ty, value):
     return value
 
 
-def _untagged_case(ty, value):
+def _untagged_case(ty: ValType, value: Any) -> str:
     """The case of an untagged value, found by Python class as wasmtime-py does."""
-    by_class = []
+    by_class: list[tuple[str, set[type]]] = []
     for name, payload_ty in _cases(ty):
-        classes = {type(None)} if payload_ty is None else set()
+        classes: set[type] = {type(None)} if payload_ty is None else set()
         if payload_ty is not None:
             payload_ty.add_classes(classes)
         by_class.append((name, classes))
@@ -127,7 +130,7 @@ def _untagged_case(ty, value):
     raise ValueError(f"{value!r} matches no case")
 
 
-def lift(ty, value):
+def lift(ty: ValType, value: Any) -> Any:
     """A wasmtime-py value of type ``ty`` in the plain shape."""
     if isinstance(ty, RecordType):
         return {name: lift(field, getattr(value, name)) for name, field in ty.fields}
@@ -147,7 +150,7 @@ def lift(ty, value):
         tag = "error" if tag == "err" else tag
         payload_ty = dict(_cases(ty))[tag]
         if isinstance(ty, OptionType):
-            return None if tag == "none" else lift(payload_ty, payload)
+            return None if tag == "none" else lift(cast(ValType, payload_ty), payload)
         inner = None if payload_ty is None else lift(payload_ty, payload)
         if isinstance(ty, ResultType):
             return {tag: inner}

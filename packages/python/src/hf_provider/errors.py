@@ -4,27 +4,45 @@ Catch ``ProviderError`` for all of them, or a subclass for one kind; ``kind`` is
 the WIT ``error-kind`` name either way.
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from .types import Attempt
+
 
 class ProviderError(Exception):
     """A failure the provider reports: its kind and what is known about it."""
 
-    kind = "provider-error"
+    #: The WIT ``error-kind`` name of the class (``"provider-error"`` for the base).
+    kind: ClassVar[str] = "provider-error"
 
-    def __init__(self, message, *, status=None, request_id=None, provider=None, retry_after_secs=None, attempts=None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        request_id: str | None = None,
+        provider: str | None = None,
+        retry_after_secs: int | None = None,
+        attempts: list[Attempt] | None = None,
+    ) -> None:
         super().__init__(message)
-        self.message = message
+        self.message: str = message
         #: HTTP status of the failed response, if there was one.
-        self.status = status
+        self.status: int | None = status
         #: The router's ``x-request-id``, if known.
-        self.request_id = request_id
+        self.request_id: str | None = request_id
         #: The inference provider that served the call, if known.
-        self.provider = provider
+        self.provider: str | None = provider
         #: Seconds to wait before retrying, if known.
-        self.retry_after_secs = retry_after_secs
+        self.retry_after_secs: int | None = retry_after_secs
         #: For a failover run: every attempt, in order.
-        self.attempts = attempts or []
+        self.attempts: list[Attempt] = attempts or []
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, status={self.status!r})"
 
 
@@ -100,10 +118,10 @@ class Unsupported(ProviderError):
     kind = "unsupported"
 
 
-_BY_KIND = {cls.kind: cls for cls in ProviderError.__subclasses__()}
+_BY_KIND: dict[str, type[ProviderError]] = {cls.kind: cls for cls in ProviderError.__subclasses__()}
 
 
-def from_wit(error, attempts=None):
+def from_wit(error: Mapping[str, Any], attempts: list[Attempt] | None = None) -> ProviderError:
     """A WIT ``provider-error`` (plain) as its exception."""
     details = error["details"]
     return _BY_KIND[error["kind"]](

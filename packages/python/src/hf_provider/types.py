@@ -4,15 +4,26 @@
 ``to_plain`` gives that shape back, for values passed into the component again.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Any, Literal, Optional, TypeAlias, TypeVar, Union, cast
+
+from .errors import ProviderError
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+_T = TypeVar("_T")
+_Modality = Literal["text", "image"]
+_Defaulted = Literal["context-window", "max-tokens", "cost"]
+_FinishReason = Literal["stop", "length", "tool-use", "error"]
 
 
-def _build(cls, plain):
+def _build(cls: type[_T], plain: Mapping[str, Any]) -> _T:
     """A dataclass from a plain record: kebab-case keys, nested records by ``_nested``."""
-    nested = getattr(cls, "_nested", {})
-    values = {}
-    for f in fields(cls):
+    nested: dict[str, Any] = getattr(cls, "_nested", {})
+    values: dict[str, Any] = {}
+    for f in fields(cast(Any, cls)):
         value = plain[f.name.replace("_", "-")]
         inner = nested.get(f.name)
         if inner is not None and value is not None:
@@ -21,20 +32,21 @@ def _build(cls, plain):
     return cls(**values)
 
 
-def to_plain(value):
+def to_plain(value: object) -> Any:
     """A dataclass (or list of them) in the WIT's plain shape."""
     if isinstance(value, (list, tuple)):
         return [to_plain(v) for v in value]
     if isinstance(value, frozenset):
         return sorted(value)
     if hasattr(value, "__dataclass_fields__"):
-        return {f.name.replace("_", "-"): to_plain(getattr(value, f.name)) for f in fields(value)}
+        return {f.name.replace("_", "-"): to_plain(getattr(value, f.name)) for f in fields(cast(Any, value))}
     return value
 
 
 class _Plain:
     @classmethod
-    def from_plain(cls, plain):
+    def from_plain(cls, plain: Mapping[str, Any]) -> "Self":
+        """One from the WIT's plain shape (a dict with kebab-case keys)."""
         return _build(cls, plain)
 
 
@@ -42,11 +54,11 @@ class _Plain:
 class Route(_Plain):
     """How the router picks an inference provider: a policy or a pinned provider."""
 
-    kind: str  # "policy" or "provider"
+    kind: Literal["policy", "provider"]
     value: str  # "fastest", "cheapest", "preferred", or a provider's name
 
     @classmethod
-    def from_plain(cls, plain):
+    def from_plain(cls, plain: Mapping[str, Any]) -> "Self":
         return cls(plain["tag"], plain["val"])
 
 
@@ -101,23 +113,23 @@ class ModelInfo(_Plain):
     name: str
     alias: Optional[str]
     reasoning: bool
-    input: list
+    input: list[_Modality]
     context_window: int
     max_tokens: int
     cost: Cost
     supports_tools: Optional[bool]
-    routes: list
-    defaulted: frozenset  # of "context-window", "max-tokens", "cost"
+    routes: list[RouteInfo]
+    defaulted: frozenset[_Defaulted]
     options: Optional[str]
     _nested = {"cost": Cost, "routes": RouteInfo}
 
     @classmethod
-    def from_plain(cls, plain):
+    def from_plain(cls, plain: Mapping[str, Any]) -> "Self":
         model = _build(cls, plain)
         return cls(**{**model.__dict__, "defaulted": frozenset(plain["defaulted"])})
 
     @property
-    def display_name(self):
+    def display_name(self) -> str:
         """The alias, else the name."""
         return self.alias or self.name
 
@@ -128,7 +140,7 @@ class ConfiguredModel(_Plain):
     name: Optional[str]
     alias: Optional[str]
     reasoning: Optional[bool]
-    input: Optional[list]
+    input: Optional[list[_Modality]]
     context_window: Optional[int]
     max_tokens: Optional[int]
     cost: Optional[Cost]
@@ -141,14 +153,14 @@ class Config(_Plain):
     """An OpenClaw-style configuration, reduced to what this provider uses."""
 
     primary: Optional[str] = None
-    fallbacks: list = field(default_factory=list)
-    aliases: list = field(default_factory=list)  # (reference, alias) pairs
-    models: list = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (reference, alias) pairs
+    models: list[ConfiguredModel] = field(default_factory=list)
     base_url: Optional[str] = None
     _nested = {"models": ConfiguredModel}
 
     @classmethod
-    def from_plain(cls, plain):
+    def from_plain(cls, plain: Mapping[str, Any]) -> "Self":
         config = _build(cls, plain)
         return cls(**{**config.__dict__, "aliases": [tuple(pair) for pair in plain["aliases"]]})
 
@@ -172,8 +184,8 @@ class ChatResponse(_Plain):
     model: str
     content: str
     reasoning: Optional[str]
-    tool_calls: list
-    finish_reason: str  # "stop", "length", "tool-use" or "error"
+    tool_calls: list[ToolCall]
+    finish_reason: _FinishReason
     usage: Optional[Usage]
     provider: Optional[str]
     request_id: Optional[str]
@@ -184,12 +196,12 @@ class ChatResponse(_Plain):
 class HttpRequest(_Plain):
     """A request built but not sent. ``headers`` holds the token: treat it as secret."""
 
-    method: str
+    method: Literal["get", "post"]
     url: str
-    headers: list
+    headers: list[list[str]]  # [name, value] pairs
     body: bytes
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         shown = [(k, "<redacted>" if k.lower() == "authorization" else v) for k, v in self.headers]
         return f"HttpRequest(method={self.method!r}, url={self.url!r}, headers={shown!r}, body=<{len(self.body)} bytes>)"
 
@@ -222,13 +234,13 @@ class ToolCallPiece(_Plain):
 class Finish:
     """Generation stopped."""
 
-    reason: str
+    reason: _FinishReason
 
 
-StreamEvent = Union[Content, Reasoning, ToolCallPiece, Usage, Finish]
+StreamEvent: TypeAlias = Union[Content, Reasoning, ToolCallPiece, Usage, Finish]
 
 
-def stream_event(plain):
+def stream_event(plain: Mapping[str, Any]) -> StreamEvent:
     """A plain ``stream-event`` variant as its dataclass."""
     tag, val = plain["tag"], plain["val"]
     if tag == "content":
@@ -244,12 +256,12 @@ def stream_event(plain):
 
 @dataclass(frozen=True)
 class Discovery:
-    models: list
-    source: str  # "discovered" or "builtin"
-    warning: Optional[Exception]  # in advisory mode, why it fell back
+    models: list[ModelInfo]
+    source: Literal["discovered", "builtin"]
+    warning: Optional[ProviderError]  # in advisory mode, why it fell back
 
 
 @dataclass(frozen=True)
 class Attempt:
     model: str
-    error: Optional[Exception]  # None when it succeeded
+    error: Optional[ProviderError]  # None when it succeeded

@@ -1,4 +1,0 @@
-//! `cargo +nightly fuzz run json`: see fuzz/checks.rs for what is checked.
-#![no_main]
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_checks::json(data));
