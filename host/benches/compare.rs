@@ -24,10 +24,15 @@
 //!   component without a cache, and of loading it from wasmtime's cache.
 //!
 //! `COMPARE_COMPONENT=FILE` measures another build of the component (an A/B of
-//! build settings). The last line printed is `COMPARE_RESULT {json}`, for machines.
+//! build settings). `COMPARE_BASELINE=FILE` also measures a baseline build in
+//! the same rounds (`COMPARE_BASELINE_LABEL` names it): the projection and the
+//! stream through each, and their ratios. The last line printed is
+//! `COMPARE_RESULT {json}`, for machines.
 
 use bytes::Bytes;
-use hf_provider::{Host, Origin, Role, StreamEvent, chat_request, text_message};
+use hf_provider::{
+    ChatRequest, Host, Origin, Role, Session, StreamEvent, chat_request, text_message,
+};
 use http_body_util::{BodyExt, Full};
 use huggingface_provider::discovery::project_models;
 use huggingface_provider::http::ResponseHead;
@@ -315,6 +320,33 @@ async fn native_stream(
     Ok(events)
 }
 
+/// Reads a whole stream through a session's `chat-stream`: the content events.
+async fn read_stream(
+    session: &mut Session,
+    settings: &hf_provider::Settings,
+    request: &ChatRequest,
+) -> usize {
+    let stream = session
+        .open_stream(settings, request)
+        .await
+        .expect("no trap")
+        .expect("the stream opens");
+    let mut events = 0;
+    while let Some(batch) = session
+        .next_events(&stream)
+        .await
+        .expect("no trap")
+        .expect("a valid stream")
+    {
+        events += batch
+            .iter()
+            .filter(|e| matches!(e, StreamEvent::Content(_)))
+            .count();
+    }
+    session.close_stream(stream).await.expect("no trap");
+    events
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -373,6 +405,15 @@ fn main() -> anyhow::Result<()> {
         None => hf_provider::COMPONENT.to_vec(),
     };
     let host = Host::from_component_bytes(&component)?;
+    let baseline = match std::env::var_os("COMPARE_BASELINE") {
+        Some(file) => {
+            let bytes = std::fs::read(&file)?;
+            let label = std::env::var("COMPARE_BASELINE_LABEL")
+                .unwrap_or_else(|_| file.to_string_lossy().into_owned());
+            Some((Host::from_component_bytes(&bytes)?, label, bytes.len()))
+        }
+        None => None,
+    };
     let budget = Duration::from_millis(600);
 
     // Projection bodies, written for Node to read the same bytes.
@@ -432,6 +473,8 @@ fn main() -> anyhow::Result<()> {
     let mut instantiate = Vec::new();
     let (mut compile_cold, mut compile_cached) = (Vec::new(), Vec::new());
     let (mut complete_component, mut complete_native) = (Vec::new(), Vec::new());
+    let mut baseline_projection_ms = vec![Vec::new(); bodies.len()];
+    let mut baseline_stream_ms = Vec::new();
 
     let rounds = rounds();
     for round in 0..rounds {
@@ -449,6 +492,21 @@ fn main() -> anyhow::Result<()> {
             native_ms[i].push(ms(native));
             component_ms[i].push(ms(component));
         }
+        if let Some((baseline, _, _)) = &baseline {
+            let mut session = runtime.block_on(baseline.session(None))?;
+            for (i, (_, body, _)) in bodies.iter().enumerate() {
+                let time = runtime.block_on(median_async!(budget, {
+                    let projected = session.project_models(body).await.expect("no trap");
+                    black_box(projected.expect("valid body"));
+                }));
+                baseline_projection_ms[i].push(ms(time));
+            }
+            let mut session = runtime.block_on(baseline.session(Origin::of_url(&base)))?;
+            let time = runtime.block_on(median_async!(budget * 2, {
+                black_box(read_stream(&mut session, &settings, &request).await);
+            }));
+            baseline_stream_ms.push(ms(time));
+        }
         match node_projection(&script, &files) {
             Some(times) => {
                 for (i, (time, count)) in times.into_iter().enumerate() {
@@ -463,27 +521,7 @@ fn main() -> anyhow::Result<()> {
         // The stream through the component, from the socket to typed events.
         let mut session = runtime.block_on(host.session(Origin::of_url(&base)))?;
         let through_component = runtime.block_on(median_async!(budget * 2, {
-            {
-                let stream = session
-                    .open_stream(&settings, &request)
-                    .await
-                    .expect("no trap")
-                    .expect("the stream opens");
-                let mut events = 0;
-                while let Some(batch) = session
-                    .next_events(&stream)
-                    .await
-                    .expect("no trap")
-                    .expect("a valid stream")
-                {
-                    events += batch
-                        .iter()
-                        .filter(|e| matches!(e, StreamEvent::Content(_)))
-                        .count();
-                }
-                session.close_stream(stream).await.expect("no trap");
-                black_box(events);
-            }
+            black_box(read_stream(&mut session, &settings, &request).await);
         }));
         let in_memory = median(budget, || {
             // Scrubbing for the token, as the component does for every stream.
@@ -748,6 +786,33 @@ fn main() -> anyhow::Result<()> {
         ratio(&compile_cached, &compile_cold).cell()
     );
 
+    if let Some((_, label, bytes)) = &baseline {
+        println!("\n## Against a baseline build\n");
+        println!(
+            "This build ({} bytes) and {label} ({bytes} bytes), measured in the same rounds: \
+             `catalog.project-models` on the bodies above and the whole `chat-stream` over \
+             loopback. Above 1 means this build is slower.\n",
+            component.len()
+        );
+        println!("| measure | this build | baseline | this ÷ baseline |");
+        println!("|---|---|---|---|");
+        for (i, (label, _, _)) in bodies.iter().enumerate() {
+            println!(
+                "| projection, {label} | {:.2} ms | {:.2} ms | {} |",
+                median_of(&component_ms[i]),
+                median_of(&baseline_projection_ms[i]),
+                ratio(&component_ms[i], &baseline_projection_ms[i]).cell()
+            );
+        }
+        println!(
+            "| stream, {} bytes | {:.0} MB/s | {:.0} MB/s | {} |",
+            sse.len(),
+            mb_per_s(sse.len(), &stream_component),
+            mb_per_s(sse.len(), &baseline_stream_ms),
+            ratio(&stream_component, &baseline_stream_ms).cell()
+        );
+    }
+
     let result = serde_json::json!({
         "projection": bodies.iter().enumerate().map(|(i, (label, body, _))| serde_json::json!({
             "body": label, "bytes": body.len(), "models": models[i],
@@ -758,6 +823,7 @@ fn main() -> anyhow::Result<()> {
         "instantiateMs": instantiate,
         "compileMs": {"cold": compile_cold, "cached": compile_cached},
         "completeMs": {"component": complete_component, "native": complete_native},
+        "baseline": {"projectionMs": baseline_projection_ms, "streamMs": baseline_stream_ms},
     });
     println!("\nCOMPARE_RESULT {result}");
     Ok(())
