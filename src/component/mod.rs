@@ -29,7 +29,7 @@ use crate::flow;
 use crate::model_ref::ModelRef;
 use crate::settings::Settings;
 use crate::stream::ChatStreamDecoder;
-use crate::{api, auth, catalog, config};
+use crate::{api, auth, catalog, config, failover};
 use bindings::exports::huggingface::provider as wit;
 use convert::{convert_all, from_wit, to_wit};
 use std::cell::RefCell;
@@ -301,7 +301,7 @@ fn run_failover<T>(
     cooldowns: Vec<wit::failover::Cooldown>,
     attempt: impl AsyncFn(&Settings, &ModelRef, &chat::ChatRequest) -> Result<T, ProviderError>,
 ) -> FailoverRun<T> {
-    let mut kept: Vec<crate::failover::Cooldown> = convert_all(cooldowns);
+    let mut kept: Vec<failover::Cooldown> = convert_all(cooldowns);
     let settings = from_wit::<_, Result<Settings, ProviderError>>(settings_record);
     let request: chat::ChatRequest = from_wit(request);
     let (result, attempts) = block_on(flow::with_failover(

@@ -199,7 +199,8 @@ macro_rules! lenient_object {
             fn object<A: serde::de::MapAccess<$de>>(
                 mut map: A,
             ) -> Result<Result<Self, $crate::discovery::lenient::Odd>, A::Error> {
-                use $crate::discovery::lenient::{Fields, Text};
+                use $crate::discovery::lenient::Fields;
+                use $crate::http::Text;
                 // The fields' bits in `Fields`, in declaration order.
                 #[allow(non_camel_case_types)]
                 enum Bit { $($field,)* }
@@ -220,8 +221,6 @@ macro_rules! lenient_object {
     };
 }
 pub(crate) use lenient_object;
-
-pub(crate) use crate::http::Text;
 
 #[cfg(test)]
 mod tests {
